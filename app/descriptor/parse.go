@@ -1,0 +1,136 @@
+package descriptor
+
+import (
+	"bytes"
+	"fmt"
+	"regexp"
+	"strconv"
+	"unicode/utf8"
+
+	"gopkg.in/yaml.v3"
+)
+
+// DefaultMaxBytes is the largest descriptor file read unless configured.
+const DefaultMaxBytes = 1 << 20
+
+// maxAliasCount mirrors the YAML library Backstage uses: an anchor may be
+// dereferenced, times the aliases nested inside it, at most this often.
+const maxAliasCount = 100
+
+// maxExpandedNodes bounds the size of a document once aliases are expanded,
+// so that consumers that walk the tree stay bounded as well.
+const maxExpandedNodes = 1 << 20
+
+// Rule ids of parse findings.
+const (
+	RuleYAML     = "yaml/syntax"
+	RuleEncoding = "yaml/encoding"
+	RuleSize     = "yaml/size"
+	RuleAlias    = "yaml/alias"
+	RuleDupKey   = "yaml/duplicate-key"
+	RuleRoot     = "yaml/root"
+)
+
+// Document is one YAML document of a descriptor file.
+type Document struct {
+	Index    int    // 1-based position in the stream, counting empty documents
+	Line     int    // line where the document starts
+	Root     *Value // nil when the document could not be read
+	Findings []Finding
+}
+
+// File is a parsed descriptor file. Findings that belong to no document,
+// such as an oversized or non-UTF-8 file, are in Findings.
+type File struct {
+	Findings  []Finding
+	Documents []*Document
+}
+
+// Parse reads every document of a descriptor file. It never panics: bad
+// input becomes findings. Empty documents are left out of Documents but
+// still count for the index of those after them.
+func Parse(data []byte, maxBytes int64) (f File) {
+	if maxBytes <= 0 {
+		maxBytes = DefaultMaxBytes
+	}
+	if int64(len(data)) > maxBytes {
+		f.Findings = append(f.Findings, fileError(RuleSize,
+			fmt.Sprintf("file is %d bytes, over the limit of %d bytes", len(data), maxBytes)))
+		return f
+	}
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	if !utf8.Valid(data) || bytes.IndexByte(data, 0) >= 0 {
+		f.Findings = append(f.Findings, fileError(RuleEncoding, "file is not UTF-8 text"))
+		return f
+	}
+	for i, c := range splitDocuments(data) {
+		if d := parseChunk(i+1, c); d != nil {
+			f.Documents = append(f.Documents, d)
+		}
+	}
+	return f
+}
+
+func fileError(rule, msg string) Finding {
+	return Finding{Severity: SeverityError, Rule: rule, Message: msg, Line: 1, Column: 1}
+}
+
+var errLine = regexp.MustCompile(`^yaml: line (\d+): `)
+
+// parseChunk parses one document; nil means an empty document.
+func parseChunk(index int, c chunk) (d *Document) {
+	d = &Document{Index: index, Line: c.line}
+	defer func() {
+		if r := recover(); r != nil {
+			d.Root = nil
+			d.Findings = append(d.Findings, d.at(RuleYAML, fmt.Sprintf("cannot parse document: %v", r), c.line, 1))
+		}
+	}()
+	var n yaml.Node
+	if err := yaml.Unmarshal(c.text, &n); err != nil {
+		d.Findings = append(d.Findings, syntaxFinding(d, err, c.first))
+		return d
+	}
+	if n.Kind == 0 || len(n.Content) == 0 {
+		return nil
+	}
+	b := builder{offset: c.first - 1, doc: d, anchors: map[*yaml.Node]*anchor{}}
+	root := b.value(n.Content[0])
+	if len(d.Findings) > 0 {
+		return d
+	}
+	if root.Kind == Null {
+		return nil
+	}
+	if root.Kind != Map {
+		d.Findings = append(d.Findings, d.at(RuleRoot,
+			fmt.Sprintf("document root must be a mapping (an entity), found %s", root.Kind), root.Line, root.Column))
+		return d
+	}
+	d.Root = root
+	return d
+}
+
+func syntaxFinding(d *Document, err error, startLine int) Finding {
+	msg := err.Error()
+	line := startLine
+	if m := errLine.FindStringSubmatch(msg); m != nil {
+		n, _ := strconv.Atoi(m[1])
+		line = startLine + n - 1
+		msg = msg[len(m[0]):]
+	} else {
+		msg = trimPrefix(msg, "yaml: ")
+	}
+	return d.at(RuleYAML, "YAML syntax error: "+msg, line, 1)
+}
+
+func trimPrefix(s, p string) string {
+	if len(s) >= len(p) && s[:len(p)] == p {
+		return s[len(p):]
+	}
+	return s
+}
+
+func (d *Document) at(rule, msg string, line, col int) Finding {
+	return Finding{Severity: SeverityError, Rule: rule, Message: msg, Line: line, Column: col}
+}

@@ -1,0 +1,59 @@
+// Package report renders validation results: text, JSON, GitHub workflow
+// commands with a job summary, and SARIF. Writers stream: they take one
+// file's result at a time, so memory stays flat however many files a run
+// reads.
+package report
+
+import "github.com/portico-dev/portico/app/descriptor"
+
+// File is the result for one input file. Findings that belong to no
+// document are on a Document with Index 0.
+type File struct {
+	Path      string     `json:"path"`
+	Documents []Document `json:"documents"`
+}
+
+// Document is the result for one YAML document (one entity).
+type Document struct {
+	Index     int                  `json:"index"`
+	Line      int                  `json:"line"`
+	Kind      string               `json:"kind"`
+	Namespace string               `json:"namespace"`
+	Name      string               `json:"name"`
+	Valid     bool                 `json:"valid"`
+	Findings  []descriptor.Finding `json:"findings"`
+}
+
+// Summary counts a whole run.
+type Summary struct {
+	Files     int `json:"files"`
+	Documents int `json:"documents"`
+	Errors    int `json:"errors"`
+	Warnings  int `json:"warnings"`
+}
+
+// Add counts one file into the summary. Documents with Index 0 hold
+// file-level findings and are not entities, so they are not counted as
+// documents.
+func (s *Summary) Add(f *File) {
+	s.Files++
+	for _, d := range f.Documents {
+		if d.Index > 0 {
+			s.Documents++
+		}
+		for _, x := range d.Findings {
+			switch x.Severity {
+			case descriptor.SeverityError:
+				s.Errors++
+			case descriptor.SeverityWarning:
+				s.Warnings++
+			}
+		}
+	}
+}
+
+// Writer receives results file by file, in input order, then the summary.
+type Writer interface {
+	File(f *File) error
+	Close(s Summary) error
+}
