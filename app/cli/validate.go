@@ -1,0 +1,184 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"sync"
+
+	"github.com/portico-dev/portico/app/descriptor"
+	"github.com/portico-dev/portico/app/policy"
+	"github.com/portico-dev/portico/app/report"
+	"github.com/portico-dev/portico/app/validate"
+	"github.com/portico-dev/portico/policies"
+)
+
+// ValidateOptions are the flags and arguments of `portico validate`.
+type ValidateOptions struct {
+	Paths         []string
+	Format        string
+	PolicyDir     string
+	FailOn        string
+	BackstageOnly bool
+	MaxBytes      int64
+	Globs         []string
+	Workers       int
+	Output        string
+}
+
+func runValidateCmd(ctx context.Context, args []string, stdio IO) (int, error) {
+	opts := ValidateOptions{}
+	fs := newFlagSet("validate", "validate [flags] [PATH...]   (files, directories, - for stdin; default .)", stdio.Err)
+	fs.StringVar(&opts.Format, "format", "text", "output format: text, json, github or sarif")
+	fs.StringVar(&opts.PolicyDir, "policy", "", "directory of Rego policies replacing the embedded default bundle")
+	fs.StringVar(&opts.FailOn, "fail-on", "error", "lowest severity that fails the run: error or warning")
+	fs.BoolVar(&opts.BackstageOnly, "backstage-only", false, "apply Backstage's rules only, no organisation policies")
+	fs.Int64Var(&opts.MaxBytes, "max-bytes", descriptor.DefaultMaxBytes, "refuse descriptor files larger than this")
+	fs.Var((*listFlag)(&opts.Globs), "glob", "extra file pattern to pick up in directories (repeatable), e.g. '*.entity.yaml'")
+	fs.IntVar(&opts.Workers, "workers", 0, "files checked in parallel (default: number of CPUs)")
+	fs.StringVar(&opts.Output, "output", "", "write the report to this file instead of standard output")
+	paths, err := parseArgs(fs, args)
+	if err != nil {
+		return ExitUsage, err
+	}
+	opts.Paths = paths
+	return RunValidate(ctx, opts, stdio)
+}
+
+// RunValidate checks the descriptors named by opts and writes the report to
+// stdio.Out. It returns ExitFindings when a finding reaches opts.FailOn.
+func RunValidate(ctx context.Context, opts ValidateOptions, stdio IO) (int, error) {
+	threshold, err := failThreshold(opts.FailOn)
+	if err != nil {
+		return ExitUsage, err
+	}
+	if len(opts.Paths) == 0 {
+		opts.Paths = []string{"."}
+	}
+	var pol validate.Policy
+	if !opts.BackstageOnly {
+		eng, err := loadPolicy(ctx, opts.PolicyDir)
+		if err != nil {
+			return ExitUsage, err
+		}
+		pol = eng
+	}
+	out, closeOut, err := openOutput(opts.Output, stdio.Out)
+	if err != nil {
+		return ExitUsage, err
+	}
+	defer closeOut()
+	w, err := report.New(opts.Format, out, reportOptions(stdio))
+	if err != nil {
+		return ExitUsage, usagef("%v", err)
+	}
+	checker := validate.NewChecker(pol, opts.MaxBytes)
+	res, err := validate.Run(ctx, checker, opts.Paths, w, validate.Options{Globs: opts.Globs, Workers: opts.Workers, Stdin: stdio.In})
+	if err == nil {
+		err = closeOut()
+	}
+	if err == nil {
+		err = writeActionOutputs(stdio, res.Summary)
+	}
+	if err != nil {
+		return ExitUsage, err
+	}
+	return exitCode(res, threshold), nil
+}
+
+// writeActionOutputs sets the step outputs errors and warnings when
+// running inside GitHub Actions, whatever the report format.
+func writeActionOutputs(stdio IO, s report.Summary) error {
+	path := stdio.Getenv("GITHUB_OUTPUT")
+	if path == "" || stdio.Getenv("GITHUB_ACTIONS") != "true" {
+		return nil
+	}
+	f, err := os.OpenFile(path, os.O_APPEND|os.O_WRONLY|os.O_CREATE, 0o644)
+	if err != nil {
+		return fmt.Errorf("write step outputs: %w", err)
+	}
+	_, err = fmt.Fprintf(f, "errors=%d\nwarnings=%d\n", s.Errors, s.Warnings)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("write step outputs: %w", err)
+	}
+	return nil
+}
+
+// openOutput opens the report file, or stdout, buffered. The close
+// function flushes (and closes a file); it may be called more than once.
+func openOutput(path string, stdout io.Writer) (io.Writer, func() error, error) {
+	var dst io.Writer = stdout
+	var f *os.File
+	if path != "" {
+		var err error
+		if f, err = os.Create(path); err != nil {
+			return nil, nil, fmt.Errorf("open report file: %w", err)
+		}
+		dst = f
+	}
+	bw := bufio.NewWriterSize(dst, 64<<10)
+	var once sync.Once
+	var cerr error
+	return bw, func() error {
+		once.Do(func() {
+			cerr = bw.Flush()
+			if f != nil {
+				cerr = errors.Join(cerr, f.Close())
+			}
+		})
+		return cerr
+	}, nil
+}
+
+func failThreshold(s string) (descriptor.Severity, error) {
+	switch sev := descriptor.Severity(s); sev {
+	case descriptor.SeverityError, descriptor.SeverityWarning:
+		return sev, nil
+	}
+	return "", usagef("--fail-on must be error or warning, not %q", s)
+}
+
+func exitCode(res validate.Result, threshold descriptor.Severity) int {
+	switch {
+	case res.IOErrors > 0:
+		return ExitUsage
+	case res.Summary.Errors > 0:
+		return ExitFindings
+	case res.Summary.Warnings > 0 && threshold == descriptor.SeverityWarning:
+		return ExitFindings
+	}
+	return ExitOK
+}
+
+// loadPolicy compiles the policies of dir, or the embedded default bundle.
+func loadPolicy(ctx context.Context, dir string) (*policy.Engine, error) {
+	var fsys fs.FS = policies.FS
+	if dir != "" {
+		st, err := os.Stat(dir)
+		if err != nil {
+			return nil, fmt.Errorf("load policies: %w", err)
+		}
+		if !st.IsDir() {
+			return nil, fmt.Errorf("load policies: %s is not a directory", dir)
+		}
+		fsys = os.DirFS(dir)
+	}
+	eng, err := policy.New(ctx, fsys)
+	if err != nil {
+		return nil, fmt.Errorf("load policies: %w", err)
+	}
+	return eng, nil
+}
+
+func reportOptions(stdio IO) report.Options {
+	return report.Options{
+		StepSummaryPath: stdio.Getenv("GITHUB_STEP_SUMMARY"),
+	}
+}
