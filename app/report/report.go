@@ -4,7 +4,13 @@
 // reads.
 package report
 
-import "github.com/portico-dev/portico/app/descriptor"
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/portico-dev/portico/app/descriptor"
+)
 
 // File is the result for one input file. Findings that belong to no
 // document are on a Document with Index 0.
@@ -56,4 +62,50 @@ func (s *Summary) Add(f *File) {
 type Writer interface {
 	File(f *File) error
 	Close(s Summary) error
+}
+
+// The formats New accepts.
+const (
+	FormatText   = "text"
+	FormatJSON   = "json"
+	FormatGitHub = "github"
+	FormatSARIF  = "sarif"
+)
+
+// Formats lists the formats New accepts, default first, for flag help.
+func Formats() []string {
+	return []string{FormatText, FormatJSON, FormatGitHub, FormatSARIF}
+}
+
+// Options configures the writers. Every field is optional; the zero value
+// writes to w only.
+type Options struct {
+	// StepSummaryPath is the file named by $GITHUB_STEP_SUMMARY. The github
+	// format appends a Markdown summary to it at Close.
+	StepSummaryPath string
+	// OutputPath is the file named by $GITHUB_OUTPUT. The github format
+	// appends errors=N and warnings=N lines to it at Close.
+	OutputPath string
+	// ToolVersion is written as SARIF's tool.driver.version when set.
+	ToolVersion string
+	// RuleDescription returns a one-line description of a rule id for
+	// SARIF's rules[].shortDescription. When nil, or when it returns "",
+	// the rule id itself is used.
+	RuleDescription func(rule string) string
+}
+
+// New returns a Writer that renders results in format ("" means text) to w.
+// Writers buffer w and flush it at Close, so Close must always be called.
+func New(format string, w io.Writer, opts Options) (Writer, error) {
+	switch format {
+	case "", FormatText:
+		return newText(w), nil
+	case FormatJSON:
+		return newJSON(w), nil
+	case FormatGitHub:
+		return newGitHub(w, opts), nil
+	case FormatSARIF:
+		return newSARIF(w, opts), nil
+	}
+	return nil, fmt.Errorf("unknown report format %q (want one of %s)", format, strings.Join(Formats(), ", "))
 }
