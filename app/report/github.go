@@ -55,11 +55,11 @@ func (g *githubWriter) Close(s Summary) error {
 		errs = append(errs, fmt.Errorf("write summary: %w", err))
 	}
 	if g.summary != nil {
-		errs = append(errs, appendFile(g.opts.StepSummaryPath, g.summary.Render(s)))
+		errs = append(errs, appendFile("step summary", g.opts.StepSummaryPath, g.summary.Render(s)))
 	}
 	if g.opts.OutputPath != "" {
 		out := fmt.Sprintf("errors=%d\nwarnings=%d\n", s.Errors, s.Warnings)
-		errs = append(errs, appendFile(g.opts.OutputPath, out))
+		errs = append(errs, appendFile("step outputs", g.opts.OutputPath, out))
 	}
 	return errors.Join(errs...)
 }
@@ -119,14 +119,15 @@ func isOtherControl(r rune) bool {
 
 // appendFile appends text to the file at path, as GitHub expects for
 // $GITHUB_STEP_SUMMARY and $GITHUB_OUTPUT: earlier steps' content stays.
-func appendFile(path, text string) error {
+// what names the file in errors; the os errors name its path.
+func appendFile(what, path, text string) error {
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o666)
 	if err != nil {
-		return fmt.Errorf("open %s: %w", path, err)
+		return fmt.Errorf("write %s: %w", what, err)
 	}
 	_, werr := f.WriteString(text)
 	if err := errors.Join(werr, f.Close()); err != nil {
-		return fmt.Errorf("append to %s: %w", path, err)
+		return fmt.Errorf("write %s: %w", what, err)
 	}
 	return nil
 }

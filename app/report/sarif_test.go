@@ -1,0 +1,158 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"testing"
+)
+
+// sarifLog is the part of SARIF 2.1.0 that GitHub code scanning requires.
+type sarifLog struct {
+	Schema  string `json:"$schema"`
+	Version string `json:"version"`
+	Runs    []struct {
+		Tool struct {
+			Driver struct {
+				Name           string `json:"name"`
+				InformationURI string `json:"informationUri"`
+				Rules          []struct {
+					ID               string `json:"id"`
+					ShortDescription struct {
+						Text string `json:"text"`
+					} `json:"shortDescription"`
+				} `json:"rules"`
+			} `json:"driver"`
+		} `json:"tool"`
+		Results []struct {
+			RuleID    string `json:"ruleId"`
+			RuleIndex int    `json:"ruleIndex"`
+			Level     string `json:"level"`
+			Message   struct {
+				Text string `json:"text"`
+			} `json:"message"`
+			Locations []struct {
+				PhysicalLocation struct {
+					ArtifactLocation struct {
+						URI string `json:"uri"`
+					} `json:"artifactLocation"`
+					Region *struct {
+						StartLine   int `json:"startLine"`
+						StartColumn int `json:"startColumn"`
+					} `json:"region"`
+				} `json:"physicalLocation"`
+			} `json:"locations"`
+		} `json:"results"`
+	} `json:"runs"`
+}
+
+func decodeSARIF(t *testing.T, out string) sarifLog {
+	t.Helper()
+	var log sarifLog
+	if err := json.Unmarshal([]byte(out), &log); err != nil {
+		t.Fatalf("output is not JSON: %v\n%s", err, out)
+	}
+	if log.Schema != sarifSchema || log.Version != "2.1.0" || len(log.Runs) != 1 {
+		t.Fatalf("schema %q, version %q, %d runs; want SARIF 2.1.0 with one run", log.Schema, log.Version, len(log.Runs))
+	}
+	d := log.Runs[0].Tool.Driver
+	if d.Name != "portico" || d.InformationURI == "" || d.Rules == nil || log.Runs[0].Results == nil {
+		t.Fatalf("driver %+v, results %v: want portico with informationUri, rules and results arrays", d, log.Runs[0].Results)
+	}
+	return log
+}
+
+func TestSARIFDecodesWithTheRequiredFields(t *testing.T) {
+	t.Parallel()
+	in := results()
+	var s Summary
+	for i := range in {
+		s.Add(&in[i])
+	}
+	run := decodeSARIF(t, render(t, FormatSARIF, in).out).Runs[0]
+	levels := map[string]int{}
+	for _, r := range run.Results {
+		levels[r.Level]++
+		rules := run.Tool.Driver.Rules
+		if r.RuleIndex >= len(rules) || rules[r.RuleIndex].ID != r.RuleID {
+			t.Errorf("result %s has ruleIndex %d, which is not its rule", r.RuleID, r.RuleIndex)
+		}
+		if r.Message.Text == "" || len(r.Locations) != 1 || r.Locations[0].PhysicalLocation.ArtifactLocation.URI == "" {
+			t.Errorf("result %+v lacks a message or a location", r)
+		}
+	}
+	if levels["error"] != s.Errors || levels["warning"] != s.Warnings || len(run.Results) != s.Errors+s.Warnings {
+		t.Errorf("levels %v, want %d errors and %d warnings", levels, s.Errors, s.Warnings)
+	}
+	if got := len(run.Tool.Driver.Rules); got != 5 {
+		t.Errorf("%d rules, want the 5 distinct rule ids", got)
+	}
+}
+
+func TestSARIFRegions(t *testing.T) {
+	t.Parallel()
+	run := decodeSARIF(t, render(t, FormatSARIF, results()).out).Runs[0]
+	first := run.Results[0].Locations[0].PhysicalLocation
+	if first.Region == nil || first.Region.StartLine != 4 || first.Region.StartColumn != 9 {
+		t.Errorf("first region = %+v, want line 4 column 9", first.Region)
+	}
+	unreadable := run.Results[3].Locations[0].PhysicalLocation
+	if unreadable.Region != nil {
+		t.Errorf("a finding with no line has region %+v, want none (SARIF lines start at 1)", unreadable.Region)
+	}
+}
+
+func TestSARIFRuleDescription(t *testing.T) {
+	t.Parallel()
+	var buf bytes.Buffer
+	w, _ := New(FormatSARIF, &buf, Options{ToolVersion: "1.2.3", RuleDescription: func(rule string) string {
+		if rule == "yaml/syntax" {
+			return "YAML must parse"
+		}
+		return ""
+	}})
+	in := results()
+	for i := range in {
+		if err := w.File(&in[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(Summary{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range decodeSARIF(t, buf.String()).Runs[0].Tool.Driver.Rules {
+		want := r.ID
+		if r.ID == "yaml/syntax" {
+			want = "YAML must parse"
+		}
+		if r.ShortDescription.Text != want {
+			t.Errorf("rule %s described as %q, want %q", r.ID, r.ShortDescription.Text, want)
+		}
+	}
+}
+
+func TestArtifactURI(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ path, want string }{
+		{"catalog-info.yaml", "catalog-info.yaml"},
+		{"./a/b/catalog-info.yaml", "a/b/catalog-info.yaml"},
+		{"a dir/100%.yaml", "a%20dir/100%25.yaml"},
+		{"svc:1/catalog-info.yaml", "./svc:1/catalog-info.yaml"},
+		{"a/#b?.yaml", "a/%23b%3F.yaml"},
+		{"../up.yaml", "../up.yaml"},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		if got := artifactURI(tt.path); got != tt.want {
+			t.Errorf("artifactURI(%q) = %q, want %q", tt.path, got, tt.want)
+		}
+	}
+}
+
+func TestSARIFResultFallbacks(t *testing.T) {
+	t.Parallel()
+	s := newSARIF(&bytes.Buffer{}, Options{})
+	r := s.result("a.yaml", finding("info", "portico/hint", 2, 0, "", ""))
+	if r.Message.Text != "portico/hint" || r.Level != "note" || r.Locations[0].PhysicalLocation.Region.StartColumn != 0 {
+		t.Errorf("result = %+v, want the rule as message, level note, no column", r)
+	}
+}
