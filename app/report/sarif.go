@@ -12,13 +12,14 @@ import (
 	"github.com/portico-dev/portico/app/descriptor"
 )
 
+// InformationURI is where SARIF readers send people to learn about the
+// tool.
+const InformationURI = "https://github.com/portico-dev/portico"
+
 // SARIF 2.1.0, as GitHub code scanning reads it.
 const (
 	sarifSchema  = "https://json.schemastore.org/sarif-2.1.0.json"
 	sarifVersion = "2.1.0"
-	// InformationURI is where SARIF readers send people to learn about the
-	// tool.
-	InformationURI = "https://github.com/portico-dev/portico"
 )
 
 // sarifWriter streams one SARIF log with one run. The run's results come
