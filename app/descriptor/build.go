@@ -1,13 +1,16 @@
 package descriptor
 
 import (
+	"bytes"
 	"fmt"
+	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
 )
 
 // anchor tracks how often an anchored node was dereferenced, to apply the
-// same alias limit as Backstage's YAML library.
+// same alias limit as Backstage's YAML library: count starts at 1 for the
+// anchored node itself.
 type anchor struct {
 	value      *Value
 	count      int
@@ -19,6 +22,8 @@ type anchor struct {
 // builder converts a yaml.v3 node tree into Values. Aliases share the
 // anchored Value rather than copy it.
 type builder struct {
+	src      []byte   // source of the document
+	lines    [][]byte // src split in lines, when nonSpecific needs them
 	offset   int
 	doc      *Document
 	anchors  map[*yaml.Node]*anchor
@@ -41,7 +46,7 @@ func (b *builder) value(n *yaml.Node) *Value {
 	}
 	var a *anchor
 	if n.Anchor != "" {
-		a = &anchor{value: v, building: true}
+		a = &anchor{value: v, count: 1, building: true}
 		b.anchors[n] = a
 	}
 	switch n.Kind {
@@ -69,19 +74,80 @@ func (b *builder) value(n *yaml.Node) *Value {
 }
 
 func (b *builder) scalar(n *yaml.Node, v *Value) {
-	if n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle|yaml.LiteralStyle|yaml.FoldedStyle) != 0 {
-		v.Kind, v.Str = String, n.Value
-		return
-	}
 	if n.Style&yaml.TaggedStyle == 0 {
+		if n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle|yaml.LiteralStyle|yaml.FoldedStyle) != 0 {
+			v.Kind, v.Str = String, n.Value
+			return
+		}
 		resolvePlain(n.Value, v)
+		if v.Kind != String && b.nonSpecific(n) {
+			v.Kind, v.Str = String, n.Value
+		}
 		return
 	}
+	b.tagged(n, v)
+}
+
+// nonSpecific reports whether the scalar carries the non-specific tag "!",
+// which makes it a string. The YAML library resolves such a scalar as if it
+// had no tag, so the source is read at the node's properties.
+func (b *builder) nonSpecific(n *yaml.Node) bool {
+	if b.lines == nil {
+		b.lines = bytes.Split(b.src, []byte("\n"))
+	}
+	if n.Line < 1 || n.Line > len(b.lines) {
+		return false
+	}
+	line, col := b.lines[n.Line-1], 1
+	for len(line) > 0 && col < n.Column {
+		_, size := utf8.DecodeRune(line)
+		line, col = line[size:], col+1
+	}
+	for len(line) > 0 && (line[0] == '!' || line[0] == '&') {
+		end := bytes.IndexAny(line, " \t\r")
+		if end < 0 {
+			end = len(line)
+		}
+		if end == 1 && line[0] == '!' {
+			return true
+		}
+		line = bytes.TrimLeft(line[end:], " \t")
+	}
+	return false
+}
+
+// tagged resolves an explicitly tagged scalar as Backstage's YAML library
+// does: a core tag applies only when its pattern matches the text, quoted or
+// not, and any other tag leaves a string. !!timestamp and !!binary become
+// JavaScript objects (Date, Uint8Array) there, so they are mappings without
+// fields here: not strings, not numbers.
+func (b *builder) tagged(n *yaml.Node, v *Value) {
+	s := n.Value
+	v.Kind, v.Str = String, s
 	switch n.ShortTag() {
-	case "!!null", "!!bool", "!!int", "!!float":
-		resolvePlain(n.Value, v)
-	default:
-		v.Kind, v.Str = String, n.Value
+	case "!!null":
+		if isNullWord(s) {
+			v.Kind, v.Str = Null, ""
+		}
+	case "!!bool":
+		if t, ok := boolWord(s); ok {
+			v.Kind, v.Bool, v.Str = Bool, t, ""
+		}
+	case "!!int":
+		if f, ok := coreInt(s); ok {
+			v.Kind, v.Num = Number, f
+		}
+	case "!!float":
+		if f, ok := coreFloat(s); ok {
+			v.Kind, v.Num = Number, f
+		}
+	case "!!timestamp":
+		if !isTimestamp(s) {
+			b.fail(RuleYAML, "!!timestamp expects a date, starting with yyyy-mm-dd", n)
+		}
+		v.Kind = Map
+	case "!!binary":
+		v.Kind = Map
 	}
 }
 
@@ -91,10 +157,6 @@ func (b *builder) mapping(n *yaml.Node, v *Value) {
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		kn := n.Content[i]
 		k := b.value(kn)
-		if k.Kind == Map || k.Kind == List {
-			b.fail(RuleYAML, "mapping keys must be scalars", kn)
-			return
-		}
 		key := keyString(k)
 		for _, f := range v.Fields {
 			if f.Key == key && sameKey(f, k) {
@@ -107,8 +169,14 @@ func (b *builder) mapping(n *yaml.Node, v *Value) {
 }
 
 // sameKey compares keys as the YAML library does: equal scalars of the same
-// type, so that 1 and "1" are different keys.
+// type, so that 1 and "1" are different keys (and NaN equals nothing).
 func sameKey(f Field, k *Value) bool {
+	switch k.Kind {
+	case Map, List:
+		return false
+	case Number:
+		return f.keyKind == Number && f.Key != "NaN"
+	}
 	return f.keyKind == k.Kind
 }
 

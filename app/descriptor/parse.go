@@ -29,7 +29,12 @@ const (
 	RuleAlias    = "yaml/alias"
 	RuleDupKey   = "yaml/duplicate-key"
 	RuleRoot     = "yaml/root"
+	// RuleYAMLVersion refuses documents read as YAML 1.1 (see RULES.md).
+	RuleYAMLVersion = "yaml/version"
 )
+
+const yaml11Message = "this document is read as YAML 1.1 (a %YAML 1.1 directive here or in an earlier document), where yes/no are booleans, " +
+	"dates are timestamps and << merges; portico reads YAML 1.2 only, as Backstage does by default: remove the directive"
 
 // Document is one YAML document of a descriptor file.
 type Document struct {
@@ -63,8 +68,13 @@ func Parse(data []byte, maxBytes int64) (f File) {
 		f.Findings = append(f.Findings, fileError(RuleEncoding, "file is not UTF-8 text"))
 		return f
 	}
+	version := "1.2"
 	for i, c := range splitDocuments(data) {
-		if d := parseChunk(i+1, c); d != nil {
+		dir := readDirectives(c.text)
+		if dir.version != "" {
+			version = dir.version
+		}
+		if d := parseChunk(i+1, c, dir, version); d != nil {
 			f.Documents = append(f.Documents, d)
 		}
 	}
@@ -77,8 +87,13 @@ func fileError(rule, msg string) Finding {
 
 var errLine = regexp.MustCompile(`^yaml: line (\d+): `)
 
-// parseChunk parses one document; nil means an empty document.
-func parseChunk(index int, c chunk) (d *Document) {
+// parseChunk parses one document; nil means an empty document. version is
+// the YAML version in force, which a %YAML directive sets for its document
+// and, in Backstage's YAML library, for the documents after it.
+func parseChunk(index int, c chunk, dir directives, version string) (d *Document) {
+	if c.empty {
+		return nil
+	}
 	d = &Document{Index: index, Line: c.line}
 	defer func() {
 		if r := recover(); r != nil {
@@ -86,15 +101,23 @@ func parseChunk(index int, c chunk) (d *Document) {
 			d.Findings = append(d.Findings, d.at(RuleYAML, fmt.Sprintf("cannot parse document: %v", r), c.line, 1))
 		}
 	}()
+	if dir.bad != "" {
+		d.Findings = append(d.Findings, d.at(RuleYAML, "YAML syntax error: "+dir.bad, c.first+dir.badLine, 1))
+		return d
+	}
 	var n yaml.Node
-	if err := yaml.Unmarshal(c.text, &n); err != nil {
+	if err := yaml.Unmarshal(dir.text, &n); err != nil {
 		d.Findings = append(d.Findings, syntaxFinding(d, err, c.first))
 		return d
 	}
 	if n.Kind == 0 || len(n.Content) == 0 {
 		return nil
 	}
-	b := builder{offset: c.first - 1, doc: d, anchors: map[*yaml.Node]*anchor{}}
+	if version == "1.1" {
+		d.Findings = append(d.Findings, d.at(RuleYAMLVersion, yaml11Message, c.first, 1))
+		return d
+	}
+	b := builder{src: dir.text, offset: c.first - 1, doc: d, anchors: map[*yaml.Node]*anchor{}}
 	root := b.value(n.Content[0])
 	if len(d.Findings) > 0 {
 		return d

@@ -17,7 +17,9 @@ func (p Path) String() string {
 	for i, e := range p {
 		switch e := e.(type) {
 		case int:
-			fmt.Fprintf(&b, "[%d]", e)
+			b.WriteByte('[')
+			b.WriteString(strconv.Itoa(e))
+			b.WriteByte(']')
 		case string:
 			if isPlainKey(e) {
 				if i > 0 {
@@ -25,7 +27,9 @@ func (p Path) String() string {
 				}
 				b.WriteString(e)
 			} else {
-				b.WriteString("[" + strconv.Quote(e) + "]")
+				b.WriteByte('[')
+				b.WriteString(strconv.Quote(e))
+				b.WriteByte(']')
 			}
 		}
 	}

@@ -2,6 +2,7 @@ package descriptor
 
 import (
 	"math"
+	"regexp"
 	"strconv"
 	"strings"
 )
@@ -10,15 +11,12 @@ import (
 // core schema, as Backstage's parser does: dates and yes/no/on/off stay
 // strings, unlike YAML 1.1.
 func resolvePlain(s string, v *Value) {
-	switch s {
-	case "", "~", "null", "Null", "NULL":
+	if isNullWord(s) {
 		v.Kind = Null
 		return
-	case "true", "True", "TRUE":
-		v.Kind, v.Bool = Bool, true
-		return
-	case "false", "False", "FALSE":
-		v.Kind, v.Bool = Bool, false
+	}
+	if t, ok := boolWord(s); ok {
+		v.Kind, v.Bool = Bool, t
 		return
 	}
 	if n, ok := coreNumber(s); ok {
@@ -28,32 +26,74 @@ func resolvePlain(s string, v *Value) {
 	v.Kind, v.Str = String, s
 }
 
+func isNullWord(s string) bool {
+	switch s {
+	case "", "~", "null", "Null", "NULL":
+		return true
+	}
+	return false
+}
+
+func boolWord(s string) (value, ok bool) {
+	switch s {
+	case "true", "True", "TRUE":
+		return true, true
+	case "false", "False", "FALSE":
+		return false, true
+	}
+	return false, false
+}
+
 // coreNumber parses s when the core schema types it as an int or a float.
 func coreNumber(s string) (float64, bool) {
-	c := s[0]
-	if !(c >= '0' && c <= '9') && c != '-' && c != '+' && c != '.' {
-		return 0, false
+	if n, ok := coreInt(s); ok {
+		return n, true
 	}
+	return coreFloat(s)
+}
+
+// coreInt matches the core schema's ints: 0o17, 0x1F, [-+]?[0-9]+.
+func coreInt(s string) (float64, bool) {
 	switch {
+	case s == "":
+		return 0, false
 	case strings.HasPrefix(s, "0o"):
 		return parseRadix(s[2:], 8)
 	case strings.HasPrefix(s, "0x"):
 		return parseRadix(s[2:], 16)
 	}
+	digits := strings.TrimPrefix(strings.TrimPrefix(s, "-"), "+")
+	if len(digits) == len(s)-1 || len(digits) == len(s) {
+		if digits != "" && countDigits(digits) == len(digits) {
+			return parseDecimal(s)
+		}
+	}
+	return 0, false
+}
+
+// coreFloat matches the core schema's floats: infinities, NaN, and decimals
+// with a fraction or an exponent.
+func coreFloat(s string) (float64, bool) {
 	switch strings.TrimLeft(s, "+-") {
 	case ".inf", ".Inf", ".INF":
-		if s[0] == '-' {
-			return math.Inf(-1), true
+		if len(s) <= 5 {
+			if s[0] == '-' {
+				return math.Inf(-1), true
+			}
+			return math.Inf(1), true
 		}
-		return math.Inf(1), true
 	}
 	switch s {
 	case ".nan", ".NaN", ".NAN":
 		return math.NaN(), true
 	}
-	if !isCoreDecimal(s) {
+	if s == "" || !isCoreDecimal(s) || countDigits(strings.TrimLeft(s, "+-")) == len(strings.TrimLeft(s, "+-")) {
 		return 0, false
 	}
+	return parseDecimal(s)
+}
+
+func parseDecimal(s string) (float64, bool) {
 	n, err := strconv.ParseFloat(s, 64)
 	if err != nil && !isRangeErr(err) {
 		return 0, false
@@ -133,9 +173,14 @@ func countDigits(s string) int {
 }
 
 // keyString turns a resolved mapping key into the property name that a
-// JavaScript object would get for it.
+// JavaScript object would get for it. Backstage's YAML library stringifies
+// a collection key in flow style, as in "[ a, b ]" and "{ a: b }".
 func keyString(v *Value) string {
 	switch v.Kind {
+	case Map, List:
+		var b strings.Builder
+		writeFlow(&b, v)
+		return b.String()
 	case Null:
 		return ""
 	case Bool:
@@ -158,4 +203,46 @@ func formatJSNumber(n float64) string {
 		return strconv.FormatFloat(n, 'f', -1, 64)
 	}
 	return strconv.FormatFloat(n, 'g', -1, 64)
+}
+
+// timestampPattern is the YAML 1.1 timestamp that Backstage's YAML library
+// requires of a value tagged !!timestamp.
+var timestampPattern = regexp.MustCompile(`^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:(?:t|T|[ \t]+)[0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2}(?:\.[0-9]+)?(?:[ \t]*(?:Z|[-+][012]?[0-9](?::[0-9]{2})?))?)?$`)
+
+func isTimestamp(s string) bool { return timestampPattern.MatchString(s) }
+
+func writeFlow(b *strings.Builder, v *Value) {
+	switch v.Kind {
+	case List:
+		if len(v.Items) == 0 {
+			b.WriteString("[]")
+			return
+		}
+		b.WriteString("[ ")
+		for i, it := range v.Items {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			writeFlow(b, it)
+		}
+		b.WriteString(" ]")
+	case Map:
+		if len(v.Fields) == 0 {
+			b.WriteString("{}")
+			return
+		}
+		b.WriteString("{ ")
+		for i, f := range v.Fields {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(f.Key + ": ")
+			writeFlow(b, f.Value)
+		}
+		b.WriteString(" }")
+	case String, Number:
+		b.WriteString(v.Str)
+	default:
+		b.WriteString(keyString(v))
+	}
 }

@@ -1,10 +1,14 @@
 package descriptor
 
-import "bytes"
+import (
+	"bytes"
+	"fmt"
+)
 
 // chunk is the source text of one YAML document. text starts on line
 // first; the document itself starts on line.
 type chunk struct {
+	empty bool // a lone document end marker: an empty document
 	text  []byte
 	first int
 	line  int
@@ -32,10 +36,11 @@ func splitDocuments(data []byte) []chunk {
 			}
 			cur.line = line
 		case isMarker(l, "..."):
-			if !onlyPreamble(data[start:pos]) {
-				cur.text = data[start:next]
-				out = append(out, cur)
-			}
+			// A document end with no document open still ends an (empty)
+			// document for Backstage's parser, and so takes an index.
+			cur.text, cur.empty = data[start:next], onlyPreamble(data[start:pos])
+			out = append(out, cur)
+			cur.empty = false
 			start, cur.first, cur.line = next, line+1, line+1
 		}
 		pos = next
@@ -77,4 +82,71 @@ func onlyPreamble(text []byte) bool {
 		}
 	}
 	return true
+}
+
+// directives is what the %YAML directives of a document say. text is the
+// document with its %YAML lines turned into comments, since the YAML
+// library reads only version 1.1 documents.
+type directives struct {
+	text    []byte
+	version string // "1.1" or "1.2" when a directive names one
+	bad     string // a malformed %YAML directive
+	badLine int    // its line, from the start of text
+}
+
+// readDirectives reads the %YAML directives of a document as Backstage's
+// YAML library does: 1.1 and 1.2 are versions; another well-formed version
+// is ignored; anything else is an error. Other directives are left to the
+// YAML library.
+func readDirectives(text []byte) (d directives) {
+	d.text = text
+	if !bytes.Contains(text, []byte("%YAML")) {
+		return d
+	}
+	d.text = bytes.Clone(text)
+	rest, line := d.text, 0
+	for len(rest) > 0 {
+		l := rest
+		if i := bytes.IndexByte(rest, '\n'); i >= 0 {
+			l, rest = rest[:i], rest[i+1:]
+		} else {
+			rest = nil
+		}
+		if isMarker(l, "---") || isMarker(l, "...") {
+			break
+		}
+		if isMarker(l, "%YAML") {
+			l[0] = '#'
+			d.yamlDirective(l, line)
+		}
+		line++
+	}
+	return d
+}
+
+func (d *directives) yamlDirective(l []byte, line int) {
+	if i := bytes.Index(l, []byte(" #")); i >= 0 {
+		l = l[:i]
+	}
+	params := bytes.Fields(l)[1:]
+	switch {
+	case len(params) != 1:
+		d.bad = "a %YAML directive takes one version"
+	case string(params[0]) == "1.1" || string(params[0]) == "1.2":
+		d.version = string(params[0])
+		return
+	case !isVersionNumber(params[0]):
+		d.bad = fmt.Sprintf("unsupported YAML version %s", params[0])
+	default:
+		return
+	}
+	if d.badLine == 0 {
+		d.badLine = line
+	}
+}
+
+// isVersionNumber matches ^\d+\.\d+$.
+func isVersionNumber(s []byte) bool {
+	i := bytes.IndexByte(s, '.')
+	return i > 0 && i < len(s)-1 && countDigits(string(s[:i])) == i && countDigits(string(s[i+1:])) == len(s)-i-1
 }

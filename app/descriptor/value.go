@@ -48,12 +48,13 @@ type Field struct {
 }
 
 // Get returns the value under key, or nil when v is not a mapping or has no
-// such key.
+// such key. When keys of different YAML types read as the same property
+// (1 and "1"), the last one wins, as in the JavaScript object Backstage sees.
 func (v *Value) Get(key string) *Value {
 	if v == nil || v.Kind != Map {
 		return nil
 	}
-	for i := range v.Fields {
+	for i := len(v.Fields) - 1; i >= 0; i-- {
 		if v.Fields[i].Key == key {
 			return v.Fields[i].Value
 		}
@@ -66,7 +67,7 @@ func (v *Value) Field(key string) *Field {
 	if v == nil || v.Kind != Map {
 		return nil
 	}
-	for i := range v.Fields {
+	for i := len(v.Fields) - 1; i >= 0; i-- {
 		if v.Fields[i].Key == key {
 			return &v.Fields[i]
 		}

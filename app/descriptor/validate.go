@@ -1,0 +1,168 @@
+package descriptor
+
+import (
+	"fmt"
+	"strconv"
+)
+
+// rulePrefix starts the id of every Backstage rule: "backstage/" and then
+// the field the rule is about, as listed in RULES.md.
+const rulePrefix = "backstage/"
+
+// Validate appends to d.Findings every Backstage rule that the document
+// breaks, each located at the value at fault (or, for a missing field, at
+// the key of its parent). Backstage stops at its first error; Validate
+// reports them all, so a document is valid for Backstage exactly when
+// Validate adds no error. Documents without a mapping root are left alone:
+// Parse has already reported them.
+func Validate(d *Document) {
+	if d == nil || d.Root == nil || d.Root.Kind != Map {
+		return
+	}
+	c := checker{d: d, root: d.Root}
+	c.checkRoot()
+	c.checkMetadata()
+	c.checkSpec()
+}
+
+// checker carries the document being validated. Findings are built only
+// when a rule fails, so a valid document costs no allocation beyond the
+// walk itself.
+type checker struct {
+	d    *Document
+	root *Value
+	sev  Severity // of the findings being reported; "" means error
+}
+
+func (c *checker) severity() Severity {
+	if c.sev == "" {
+		return SeverityError
+	}
+	return c.sev
+}
+
+// at reports a finding at v, or where v should be when it is missing.
+func (c *checker) at(sev Severity, rule string, p Path, v *Value, msg string) {
+	line, col := 0, 0
+	if v != nil {
+		line, col = v.Line, v.Column
+	} else {
+		line, col = c.root.Locate(p)
+	}
+	c.d.Findings = append(c.d.Findings, Finding{
+		Severity: sev, Rule: rule, Message: msg, Line: max(line, 1), Column: max(col, 1), Path: p.String(),
+	})
+}
+
+// fail reports a finding at v (nil: missing, at its parent).
+func (c *checker) fail(rule string, p Path, v *Value, msg string) {
+	c.at(c.severity(), rule, p, v, msg)
+}
+
+// failKey reports a finding about a mapping key, at the key itself.
+func (c *checker) failKey(rule string, p Path, f *Field, msg string) {
+	c.d.Findings = append(c.d.Findings, Finding{
+		Severity: c.severity(), Rule: rule, Message: msg, Line: max(f.Line, 1), Column: max(f.Column, 1), Path: p.String(),
+	})
+}
+
+// missing reports a required field that is absent.
+func (c *checker) missing(rule string, p Path, what string) {
+	c.fail(rule, p, nil, fmt.Sprintf("%q is required%s but missing", p.String(), what))
+}
+
+// wrongType reports a value of the wrong type, naming what was expected.
+func (c *checker) wrongType(rule string, p Path, v *Value, want string) {
+	c.fail(rule, p, v, fmt.Sprintf("%q must be %s but found %s", p.String(), want, describe(v)))
+}
+
+// invalid reports a value that breaks a format, in Backstage's words.
+func (c *checker) invalid(rule string, p Path, v *Value, expected string) {
+	c.fail(rule, p, v, fmt.Sprintf("%q is not valid; expected %s but found %s", p.String(), expected, describe(v)))
+}
+
+// describe renders a value for a message: strings quoted, other types named.
+func describe(v *Value) string {
+	if v == nil {
+		return "nothing"
+	}
+	switch v.Kind {
+	case Null:
+		return "null"
+	case Bool:
+		return "a boolean (" + strconv.FormatBool(v.Bool) + ")"
+	case Number:
+		return "a number (" + v.Str + ")"
+	case String:
+		return strconv.Quote(v.Str)
+	case Map:
+		return "an object"
+	case List:
+		return "an array"
+	}
+	return v.Kind.String()
+}
+
+// text checks that v is a string, and a non-empty one when nonEmpty is set
+// (JSON Schema's minLength: 1). It reports and returns false otherwise. A
+// placeholder passes: Backstage substitutes it before validating, with
+// content portico cannot see, so callers check formats only of real
+// strings.
+func (c *checker) text(rule string, p Path, v *Value, nonEmpty bool) bool {
+	if isPlaceholder(v) {
+		return true
+	}
+	if v.Kind != String {
+		if nonEmpty {
+			c.wrongType(rule, p, v, "a non-empty string")
+		} else {
+			c.wrongType(rule, p, v, "a string")
+		}
+		return false
+	}
+	if nonEmpty && v.Str == "" {
+		c.fail(rule, p, v, fmt.Sprintf("%q must not be empty", p.String()))
+		return false
+	}
+	return true
+}
+
+// object checks that v is a mapping.
+func (c *checker) object(rule string, p Path, v *Value) bool {
+	if v.Kind != Map {
+		c.wrongType(rule, p, v, "an object")
+		return false
+	}
+	return true
+}
+
+// list checks that v is a sequence.
+func (c *checker) list(rule string, p Path, v *Value) bool {
+	if v.Kind != List {
+		c.wrongType(rule, p, v, "an array")
+		return false
+	}
+	return true
+}
+
+// stringOrBool checks a Template condition (`if`, `when`).
+func (c *checker) stringOrBool(rule string, p Path, v *Value) {
+	if v.Kind != String && v.Kind != Bool {
+		c.wrongType(rule, p, v, "a string or a boolean")
+	}
+}
+
+// isPlaceholder reports a Backstage placeholder such as `{$text: ./api.yaml}`:
+// a mapping with a single $text, $json or $yaml key whose value is a string,
+// which Backstage's PlaceholderProcessor replaces by the content it points
+// at before any validation.
+func isPlaceholder(v *Value) bool {
+	if v.Kind != Map || len(v.Fields) != 1 || v.Fields[0].Value.Kind != String {
+		return false
+	}
+	switch v.Fields[0].Key {
+	case "$text", "$json", "$yaml":
+		return true
+	}
+	return false
+}
