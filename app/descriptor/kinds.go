@@ -25,6 +25,7 @@ type kindRules struct {
 type specField struct {
 	key      string
 	rule     string // set by init: backstage/spec.<key>
+	path     Path   // set by init: spec.<key>
 	required bool
 	shape    shape
 	ref      refRule

@@ -62,9 +62,11 @@ func (c *checker) metaText(m *Value, rule, key string, nonEmpty bool, valid func
 	if v == nil {
 		return
 	}
-	p := Path{"metadata", key}
-	if c.text(rule, p, v, nonEmpty) && valid != nil && v.Kind == String && !valid(v.Str) {
-		c.invalid(rule, p, v, expected)
+	switch {
+	case !textOK(v, nonEmpty):
+		c.text(rule, Path{"metadata", key}, v, nonEmpty)
+	case valid != nil && v.Kind == String && !valid(v.Str):
+		c.invalid(rule, Path{"metadata", key}, v, expected)
 	}
 }
 
@@ -81,9 +83,11 @@ func (c *checker) checkKeyValues(m *Value, rule, key string, labels bool) {
 			c.failKey(rule, Path{"metadata", key, f.Key}, f, fmt.Sprintf(
 				"%s key %q is not valid; expected %s", key[:len(key)-1], f.Key, expectKey))
 		}
-		p := Path{"metadata", key, f.Key}
-		if c.text(rule, p, f.Value, false) && labels && f.Value.Kind == String && !isLabelValue(f.Value.Str) {
-			c.invalid(rule, p, f.Value, expectLabel)
+		switch fv := f.Value; {
+		case !textOK(fv, false):
+			c.text(rule, Path{"metadata", key, f.Key}, fv, false)
+		case labels && fv.Kind == String && !isLabelValue(fv.Str):
+			c.invalid(rule, Path{"metadata", key, f.Key}, fv, expectLabel)
 		}
 	}
 }
@@ -94,9 +98,11 @@ func (c *checker) checkTags(m *Value) {
 		return
 	}
 	for i, t := range v.Items {
-		p := Path{"metadata", "tags", i}
-		if c.text(RuleTags, p, t, true) && t.Kind == String && !isTag(t.Str) {
-			c.invalid(RuleTags, p, t, expectTag)
+		switch {
+		case !textOK(t, true):
+			c.text(RuleTags, Path{"metadata", "tags", i}, t, true)
+		case t.Kind == String && !isTag(t.Str):
+			c.invalid(RuleTags, Path{"metadata", "tags", i}, t, expectTag)
 		}
 	}
 }

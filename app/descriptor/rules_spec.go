@@ -11,6 +11,7 @@ func init() {
 	for _, k := range kindTable {
 		for i := range k.fields {
 			k.fields[i].rule = rulePrefix + "spec." + k.fields[i].key
+			k.fields[i].path = Path{"spec", k.fields[i].key}
 		}
 	}
 }
@@ -44,19 +45,20 @@ func (c *checker) checkSpec() {
 
 func (c *checker) checkSpecField(spec *Value, f *specField, kind string) {
 	v := spec.Get(f.key)
-	p := Path{"spec", f.key}
 	if v == nil {
 		if f.required {
-			c.missing(f.rule, p, " for kind "+kind)
+			c.missing(f.rule, f.path, " for kind "+kind)
 		}
 		return
 	}
-	if c.shape(f, p, v) && f.ref.on {
-		if f.ref.warnOnly {
-			defer c.warnings()()
-		}
-		c.checkRefs(f, p, v)
+	if !c.shape(f, f.path, v) || !f.ref.on {
+		return
 	}
+	if f.ref.warnOnly {
+		c.sev = SeverityWarning
+	}
+	c.checkRefs(f, f.path, v)
+	c.sev = ""
 }
 
 // shape checks v against the JSON Schema type of the field; it returns
@@ -64,7 +66,7 @@ func (c *checker) checkSpecField(spec *Value, f *specField, kind string) {
 func (c *checker) shape(f *specField, p Path, v *Value) bool {
 	switch f.shape {
 	case shapeText:
-		return c.text(f.rule, p, v, true)
+		return textOK(v, true) || c.text(f.rule, p, v, true)
 	case shapeTexts:
 		return c.texts(f.rule, p, v)
 	case shapeProfile:
@@ -83,7 +85,9 @@ func (c *checker) texts(rule string, p Path, v *Value) bool {
 		return false
 	}
 	for i, it := range v.Items {
-		c.text(rule, p.Index(i), it, true)
+		if !textOK(it, true) {
+			c.text(rule, p.Index(i), it, true)
+		}
 	}
 	return true
 }
@@ -100,15 +104,6 @@ func (c *checker) checkProfile(rule string, p Path, v *Value) {
 	}
 }
 
-// warnings makes the findings reported until the returned function runs
-// warnings rather than errors: for rules that Backstage's catalog-model
-// does not enforce but its newer schemas or its scaffolder do.
-func (c *checker) warnings() (restore func()) {
-	prev := c.sev
-	c.sev = SeverityWarning
-	return func() { c.sev = prev }
-}
-
 // checkMCPServer applies the schema of an API of type mcp-server: remotes,
 // a non-empty array of {type, url}. Backstage's catalog-model declares it,
 // but its catalog does not enforce it yet (it judges such an API by the
@@ -117,7 +112,8 @@ func checkMCPServer(c *checker, spec *Value) {
 	if t, _ := spec.Get("type").Text(); t != "mcp-server" {
 		return
 	}
-	defer c.warnings()()
+	c.sev = SeverityWarning
+	defer func() { c.sev = "" }()
 	const rule = rulePrefix + "spec.remotes"
 	p := Path{"spec", "remotes"}
 	v := spec.Get("remotes")

@@ -31,7 +31,7 @@ func Validate(d *Document) {
 type checker struct {
 	d    *Document
 	root *Value
-	sev  Severity // of the findings being reported; "" means error
+	sev  Severity // of the findings being reported: warnings for rules that Backstage's catalog-model does not enforce; "" means error
 }
 
 func (c *checker) severity() Severity {
@@ -125,6 +125,12 @@ func (c *checker) text(rule string, p Path, v *Value, nonEmpty bool) bool {
 		return false
 	}
 	return true
+}
+
+// textOK is text without reporting, so that callers build the path of a
+// value only when it fails.
+func textOK(v *Value, nonEmpty bool) bool {
+	return v.Kind == String && (!nonEmpty || v.Str != "") || isPlaceholder(v)
 }
 
 // object checks that v is a mapping.
