@@ -62,6 +62,9 @@ func (b *builder) value(n *yaml.Node) *Value {
 		v.Kind = List
 		v.Items = make([]*Value, 0, len(n.Content))
 		for _, c := range n.Content {
+			if n.Style&yaml.FlowStyle == 0 {
+				b.checkFlowIndent(c, nil, n.Column)
+			}
 			v.Items = append(v.Items, b.value(c))
 		}
 	case yaml.MappingNode:
@@ -92,13 +95,11 @@ func (b *builder) scalar(n *yaml.Node, v *Value) {
 // which makes it a string. The YAML library resolves such a scalar as if it
 // had no tag, so the source is read at the node's properties.
 func (b *builder) nonSpecific(n *yaml.Node) bool {
-	if b.lines == nil {
-		b.lines = bytes.Split(b.src, []byte("\n"))
-	}
-	if n.Line < 1 || n.Line > len(b.lines) {
+	lines := b.srcLines()
+	if n.Line < 1 || n.Line > len(lines) {
 		return false
 	}
-	line, col := b.lines[n.Line-1], 1
+	line, col := lines[n.Line-1], 1
 	for len(line) > 0 && col < n.Column {
 		_, size := utf8.DecodeRune(line)
 		line, col = line[size:], col+1
@@ -154,30 +155,55 @@ func (b *builder) tagged(n *yaml.Node, v *Value) {
 func (b *builder) mapping(n *yaml.Node, v *Value) {
 	v.Kind = Map
 	v.Fields = make([]Field, 0, len(n.Content)/2)
+	var seen map[keyID]bool // past a few keys, so that duplicates stay linear
 	for i := 0; i+1 < len(n.Content); i += 2 {
-		kn := n.Content[i]
+		kn, vn := n.Content[i], n.Content[i+1]
 		k := b.value(kn)
 		key := keyString(k)
-		for _, f := range v.Fields {
-			if f.Key == key && sameKey(f, k) {
-				b.fail(RuleDupKey, fmt.Sprintf("duplicate key %q", key), kn)
-				return
+		if len(v.Fields) == 8 {
+			seen = make(map[keyID]bool, len(n.Content)/2)
+			for _, f := range v.Fields {
+				seen[keyID{f.Key, f.keyKind}] = true
 			}
 		}
-		v.Fields = append(v.Fields, Field{Key: key, Line: k.Line, Column: k.Column, keyKind: k.Kind, Value: b.value(n.Content[i+1])})
+		if b.duplicate(v.Fields, seen, key, k) {
+			b.fail(RuleDupKey, fmt.Sprintf("duplicate key %q", key), kn)
+			return
+		}
+		if seen != nil && comparableKey(k) {
+			seen[keyID{key, k.Kind}] = true
+		}
+		if n.Style&yaml.FlowStyle == 0 {
+			b.checkFlowIndent(vn, kn, 0)
+		}
+		v.Fields = append(v.Fields, Field{Key: key, Line: k.Line, Column: k.Column, keyKind: k.Kind, Value: b.value(vn)})
 	}
 }
 
-// sameKey compares keys as the YAML library does: equal scalars of the same
-// type, so that 1 and "1" are different keys (and NaN equals nothing).
-func sameKey(f Field, k *Value) bool {
-	switch k.Kind {
-	case Map, List:
+type keyID struct {
+	key  string
+	kind Kind
+}
+
+func (b *builder) duplicate(fields []Field, seen map[keyID]bool, key string, k *Value) bool {
+	if !comparableKey(k) {
 		return false
-	case Number:
-		return f.keyKind == Number && f.Key != "NaN"
 	}
-	return f.keyKind == k.Kind
+	if seen != nil {
+		return seen[keyID{key, k.Kind}]
+	}
+	for _, f := range fields {
+		if f.Key == key && f.keyKind == k.Kind {
+			return true
+		}
+	}
+	return false
+}
+
+// comparableKey reports whether a key can equal another, as the YAML
+// library compares them: scalars only, and NaN equals nothing.
+func comparableKey(k *Value) bool {
+	return k.Kind != Map && k.Kind != List && !(k.Kind == Number && k.Num != k.Num)
 }
 
 func (b *builder) alias(n *yaml.Node) *Value {
