@@ -95,12 +95,7 @@ func parseChunk(index int, c chunk, dir directives, version string) (d *Document
 		return nil
 	}
 	d = &Document{Index: index, Line: c.line}
-	defer func() {
-		if r := recover(); r != nil {
-			d.Root = nil
-			d.Findings = append(d.Findings, d.at(RuleYAML, fmt.Sprintf("cannot parse document: %v", r), c.line, 1))
-		}
-	}()
+	defer recoverInto(d)
 	if dir.bad != "" {
 		d.Findings = append(d.Findings, d.at(RuleYAML, "YAML syntax error: "+dir.bad, c.first+dir.badLine, 1))
 		return d
@@ -113,25 +108,30 @@ func parseChunk(index int, c chunk, dir directives, version string) (d *Document
 	if n.Kind == 0 || len(n.Content) == 0 {
 		return nil
 	}
-	if version == "1.1" {
-		d.Findings = append(d.Findings, d.at(RuleYAMLVersion, yaml11Message, c.first, 1))
-		return d
-	}
 	b := builder{src: dir.text, offset: c.first - 1, doc: d, anchors: map[*yaml.Node]*anchor{}}
 	root := b.value(n.Content[0])
-	if len(d.Findings) > 0 {
-		return d
-	}
-	if root.Kind == Null {
+	switch {
+	case len(d.Findings) > 0:
+	case root.Kind == Null:
 		return nil
-	}
-	if root.Kind != Map {
+	case version == "1.1":
+		d.Findings = append(d.Findings, d.at(RuleYAMLVersion, yaml11Message, c.first, 1))
+	case root.Kind != Map:
 		d.Findings = append(d.Findings, d.at(RuleRoot,
 			fmt.Sprintf("document root must be a mapping (an entity), found %s", root.Kind), root.Line, root.Column))
-		return d
+	default:
+		d.Root = root
 	}
-	d.Root = root
 	return d
+}
+
+// recoverInto turns a panic of the YAML library into a finding, so that no
+// input can crash a caller.
+func recoverInto(d *Document) {
+	if r := recover(); r != nil {
+		d.Root = nil
+		d.Findings = append(d.Findings, d.at(RuleYAML, fmt.Sprintf("cannot parse document: %v", r), d.Line, 1))
+	}
 }
 
 func syntaxFinding(d *Document, err error, startLine int) Finding {

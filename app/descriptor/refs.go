@@ -215,11 +215,9 @@ func (c *checker) checkRefs(f *specField, p Path, v *Value) {
 }
 
 func (c *checker) badRef(f *specField, p Path, v *Value, err error) {
-	hint := "expected [<kind>:][<namespace>/]<name>"
+	hint := fmt.Sprintf(" (a reference without a kind is a %s)", f.ref.defaultKind)
 	if f.ref.defaultKind == "" {
-		hint = fmt.Sprintf("%s has no default kind, so its references must name one: <kind>:[<namespace>/]<name>", f.key)
-	} else {
-		hint += fmt.Sprintf(" (the kind defaults to %s)", f.ref.defaultKind)
+		hint = fmt.Sprintf("; %s has no default kind, so each reference names one, as in component:my-service", f.key)
 	}
-	c.fail(f.rule, p, v, fmt.Sprintf("%q is not a valid entity reference: %v; %s", p.String(), err, hint))
+	c.fail(f.rule, p, v, fmt.Sprintf("%s is not a valid entity reference: %v%s", field(p), err, hint))
 }

@@ -1,7 +1,5 @@
 package descriptor
 
-import "fmt"
-
 // RuleSpec is the id of the rule that spec is present (for a known kind)
 // and an object. Each property of spec has its own id,
 // "backstage/spec.<property>".
@@ -124,7 +122,7 @@ func checkMCPServer(c *checker, spec *Value) {
 	case !c.list(rule, p, v):
 		return
 	case len(v.Items) == 0:
-		c.fail(rule, p, v, fmt.Sprintf("%q must list at least one remote of the MCP server", p.String()))
+		c.fail(rule, p, v, field(p)+" must list at least one remote of the MCP server")
 	}
 	for i, r := range v.Items {
 		ip := p.Index(i)

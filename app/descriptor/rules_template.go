@@ -144,8 +144,8 @@ func checkOutput(c *checker, rule string, p Path, v *Value) {
 	for i := range v.Fields {
 		f := &v.Fields[i]
 		if f.Key != "links" && f.Key != "text" && f.Value.Kind != String && !isPlaceholder(f.Value) {
-			c.fail(rule, p.Key(f.Key), f.Value, fmt.Sprintf("%q must be a string but found %s (output properties other than links and text are strings)",
-				p.Key(f.Key).String(), describe(f.Value)))
+			c.fail(rule, p.Key(f.Key), f.Value, fmt.Sprintf("%s must be a string but found %s (output properties other than links and text are strings)",
+				field(p.Key(f.Key)), describe(f.Value)))
 		}
 	}
 }

@@ -3,6 +3,7 @@ package descriptor
 import (
 	"fmt"
 	"strconv"
+	"strings"
 )
 
 // rulePrefix starts the id of every Backstage rule: "backstage/" and then
@@ -68,17 +69,27 @@ func (c *checker) failKey(rule string, p Path, f *Field, msg string) {
 
 // missing reports a required field that is absent.
 func (c *checker) missing(rule string, p Path, what string) {
-	c.fail(rule, p, nil, fmt.Sprintf("%q is required%s but missing", p.String(), what))
+	c.fail(rule, p, nil, fmt.Sprintf("%s is required%s but missing", field(p), what))
 }
 
 // wrongType reports a value of the wrong type, naming what was expected.
 func (c *checker) wrongType(rule string, p Path, v *Value, want string) {
-	c.fail(rule, p, v, fmt.Sprintf("%q must be %s but found %s", p.String(), want, describe(v)))
+	c.fail(rule, p, v, fmt.Sprintf("%s must be %s but found %s", field(p), want, describe(v)))
 }
 
 // invalid reports a value that breaks a format, in Backstage's words.
 func (c *checker) invalid(rule string, p Path, v *Value, expected string) {
-	c.fail(rule, p, v, fmt.Sprintf("%q is not valid; expected %s but found %s", p.String(), expected, describe(v)))
+	c.fail(rule, p, v, fmt.Sprintf("%s is not valid; expected %s but found %s", field(p), expected, describe(v)))
+}
+
+// field names the value at p in a message, quoted as Backstage does unless
+// the path quotes a key itself.
+func field(p Path) string {
+	s := p.String()
+	if strings.ContainsRune(s, '"') {
+		return s
+	}
+	return `"` + s + `"`
 }
 
 // describe renders a value for a message: strings quoted, other types named.
@@ -121,7 +132,7 @@ func (c *checker) text(rule string, p Path, v *Value, nonEmpty bool) bool {
 		return false
 	}
 	if nonEmpty && v.Str == "" {
-		c.fail(rule, p, v, fmt.Sprintf("%q must not be empty", p.String()))
+		c.fail(rule, p, v, field(p)+" must not be empty")
 		return false
 	}
 	return true
