@@ -1,0 +1,97 @@
+package policy
+
+import (
+	"bytes"
+	"context"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/portico-dev/portico/policies"
+)
+
+// The default bundle's Rego unit tests run as part of go test.
+func TestRunTestsDefaultBundle(t *testing.T) {
+	t.Parallel()
+	var out bytes.Buffer
+	passed, failed, err := RunTests(context.Background(), policies.FS, &out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if failed != 0 || passed < 25 {
+		t.Errorf("passed %d, failed %d; output:\n%s", passed, failed, &out)
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if len(lines) != passed+1 || !strings.HasPrefix(lines[len(lines)-1], "PASS: ") {
+		t.Errorf("want one line per test and a summary, got:\n%s", &out)
+	}
+}
+
+const failingTests = `package portico.a_test
+
+import data.portico.a
+
+test_passes if {
+	count(a.deny) == 1 with input as {"kind": "Component"}
+}
+
+test_fails if {
+	some f in a.deny with input as {"kind": "Component"}
+	print("got", f)
+	f == "something else"
+}
+
+conflict := x if some x in [1, 2]
+
+test_errs if {
+	conflict == 1
+}
+
+todo_test_later if false
+`
+
+func TestRunTestsReportsFailures(t *testing.T) {
+	t.Parallel()
+	fsys := bundle(
+		"a.rego", "package portico.a\n\ndeny contains \"found\" if input.kind == \"Component\"\n",
+		"a_test.rego", failingTests,
+	)
+	var out bytes.Buffer
+	passed, failed, err := RunTests(context.Background(), fsys, &out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if passed != 1 || failed != 2 {
+		t.Errorf("passed %d, failed %d, want 1 and 2", passed, failed)
+	}
+	for _, want := range []string{
+		`(?m)^PASS  a_test.rego:5 data.portico.a_test.test_passes \(`,
+		`(?m)^FAIL  a_test.rego:9 data.portico.a_test.test_fails \(`,
+		`(?m)^      failed at a_test.rego:12:\n        f == "something else"`,
+		`(?m)^      output:\n        got found$`,
+		`(?m)^ERROR a_test.rego:17 data.portico.a_test.test_errs \(.*\n      error: a_test.rego:15: eval_conflict_error`,
+		`(?m)^SKIP  a_test.rego:21 data.portico.a_test.todo_test_later`,
+		`(?m)^FAIL: 1 passed, 2 failed, 4 total$`,
+	} {
+		if !regexp.MustCompile(want).MatchString(out.String()) {
+			t.Errorf("output lacks %s:\n%s", want, &out)
+		}
+	}
+}
+
+func TestRunTestsFilterAndCompileError(t *testing.T) {
+	t.Parallel()
+	fsys := bundle(
+		"a.rego", "package portico.a\n\ndeny contains \"found\" if input.kind == \"Component\"\n",
+		"a_test.rego", failingTests,
+	)
+	var out bytes.Buffer
+	passed, failed, err := RunTests(context.Background(), fsys, &out, MatchTests("test_passes$"))
+	if err != nil || passed != 1 || failed != 0 {
+		t.Errorf("filtered run: passed %d, failed %d, err %v; output:\n%s", passed, failed, err, &out)
+	}
+	fsys["b_test.rego"] = bundle("b", "package portico.b_test\n\ntest_x if {\n\ty == 1\n}\n")["b"]
+	if _, _, err := RunTests(context.Background(), fsys, &out); err == nil || !strings.Contains(err.Error(), "b_test.rego:4") {
+		t.Errorf("compile error = %v, want one naming b_test.rego:4", err)
+	}
+}
