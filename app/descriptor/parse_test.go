@@ -1,6 +1,7 @@
 package descriptor
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -106,6 +107,34 @@ func TestLocate(t *testing.T) {
 		}
 		if l, c := root.Locate(p); l != want[0] || c != want[1] {
 			t.Errorf("%s at %d:%d, want %v", ps, l, c, want)
+		}
+	}
+}
+
+func TestDuplicateKeysInLargeMappings(t *testing.T) {
+	t.Parallel()
+	var b strings.Builder
+	for i := range 20 {
+		fmt.Fprintf(&b, "k%d: v\n", i)
+	}
+	cases := map[string]bool{
+		b.String() + "k3: again\n":         true,
+		b.String() + "1: a\n'1': b\n":      false,
+		b.String() + "1: a\n1.0: b\n":      true,
+		b.String() + ".nan: a\n.nan: b\n":  false,
+		b.String() + "[a]: x\n[a]: y\n":    false,
+		b.String() + "~: a\nnull: b\n":     true,
+		b.String() + "'': a\n~: b\n":       false,
+		b.String() + "true: a\nTrue: b\n":  true,
+		b.String() + "0x10: a\n16: b\n":    true,
+		b.String() + "<<: a\n'<<': b\n":    true,
+		"a: 1\nb: 2\n'1': x\n1: y\n1: z\n": true,
+	}
+	for src, dup := range cases {
+		f := Parse([]byte(src), 0)
+		got := len(f.Documents) == 1 && len(f.Documents[0].Findings) > 0 && f.Documents[0].Findings[0].Rule == RuleDupKey
+		if got != dup {
+			t.Errorf("%q: duplicate = %v, want %v", src[len(src)-20:], got, dup)
 		}
 	}
 }
