@@ -100,15 +100,15 @@ func parseChunk(index int, c chunk, dir directives, version string) (d *Document
 		d.Findings = append(d.Findings, d.at(RuleYAML, "YAML syntax error: "+dir.bad, c.first+dir.badLine, 1))
 		return d
 	}
-	var n yaml.Node
-	if err := yaml.Unmarshal(dir.text, &n); err != nil {
+	n, src, err := unmarshal(dir.text)
+	if err != nil {
 		d.Findings = append(d.Findings, syntaxFinding(d, err, c.first))
 		return d
 	}
 	if n.Kind == 0 || len(n.Content) == 0 {
 		return nil
 	}
-	b := builder{src: dir.text, offset: c.first - 1, doc: d, anchors: map[*yaml.Node]*anchor{}}
+	b := builder{src: src, offset: c.first - 1, doc: d, anchors: map[*yaml.Node]*anchor{}}
 	root := b.value(n.Content[0])
 	switch {
 	case len(d.Findings) > 0:
@@ -123,6 +123,24 @@ func parseChunk(index int, c chunk, dir directives, version string) (d *Document
 		d.Root = root
 	}
 	return d
+}
+
+// unmarshal parses a document with yaml.v3, and once more after
+// repairForV3 when yaml.v3 refuses what Backstage's parser accepts. It
+// returns the source that was read and the first error.
+func unmarshal(text []byte) (*yaml.Node, []byte, error) {
+	var n yaml.Node
+	err := yaml.Unmarshal(text, &n)
+	if err == nil {
+		return &n, text, nil
+	}
+	if fixed, changed := repairForV3(text); changed {
+		var m yaml.Node
+		if yaml.Unmarshal(fixed, &m) == nil {
+			return &m, fixed, nil
+		}
+	}
+	return nil, nil, err
 }
 
 // recoverInto turns a panic of the YAML library into a finding, so that no
