@@ -26,13 +26,15 @@ func Validate(d *Document) {
 	c.checkSpec()
 }
 
-// checker carries the document being validated. Findings are built only
-// when a rule fails, so a valid document costs no allocation beyond the
-// walk itself.
+// checker carries the document being validated. Findings, messages and
+// paths are built only when a rule fails, so a valid document costs one
+// allocation (the checker) beyond the walk itself.
 type checker struct {
 	d    *Document
 	root *Value
-	sev  Severity // of the findings being reported: warnings for rules that Backstage's catalog-model does not enforce; "" means error
+	// sev is the severity of the findings being reported: warnings for
+	// rules that Backstage's catalog-model does not enforce; "" is error.
+	sev Severity
 }
 
 func (c *checker) severity() Severity {
