@@ -3,6 +3,7 @@ package descriptor
 import (
 	"bytes"
 	"fmt"
+	"strings"
 	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
@@ -18,6 +19,10 @@ type anchor struct {
 	size       int
 	building   bool
 }
+
+// flowIndicators cannot be part of an anchor name in YAML 1.2; yaml.v3
+// lets "]" and "}" through, Backstage's parser does not.
+const flowIndicators = ",[]{}"
 
 // builder converts a yaml.v3 node tree into Values. Aliases share the
 // anchored Value rather than copy it.
@@ -42,6 +47,10 @@ func (b *builder) fail(rule, msg string, n *yaml.Node) {
 func (b *builder) value(n *yaml.Node) *Value {
 	v := &Value{Line: n.Line + b.offset, Column: n.Column}
 	if b.failed {
+		return v
+	}
+	if strings.ContainsAny(n.Anchor, flowIndicators) || n.Kind == yaml.AliasNode && strings.ContainsAny(n.Value, flowIndicators) {
+		b.fail(RuleYAML, "YAML syntax error: anchor and alias names cannot contain , [ ] { }", n)
 		return v
 	}
 	var a *anchor

@@ -91,15 +91,15 @@ var errLine = regexp.MustCompile(`^yaml: line (\d+): `)
 // the YAML version in force, which a %YAML directive sets for its document
 // and, in Backstage's YAML library, for the documents after it.
 func parseChunk(index int, c chunk, dir directives, version string) (d *Document) {
-	if c.empty {
-		return nil
-	}
 	d = &Document{Index: index, Line: c.line}
-	defer recoverInto(d)
 	if dir.bad != "" {
 		d.Findings = append(d.Findings, d.at(RuleYAML, "YAML syntax error: "+dir.bad, c.first+dir.badLine, 1))
 		return d
 	}
+	if c.empty {
+		return nil
+	}
+	defer recoverInto(d)
 	n, src, err := unmarshal(dir.text)
 	if err != nil {
 		d.Findings = append(d.Findings, syntaxFinding(d, err, c.first))

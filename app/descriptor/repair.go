@@ -1,6 +1,9 @@
 package descriptor
 
-import "bytes"
+import (
+	"bytes"
+	"unicode/utf8"
+)
 
 // yaml.v3 refuses a few things that Backstage's YAML parser accepts:
 //
@@ -8,12 +11,15 @@ import "bytes"
 //     Backstage refuses it too), as editors leave between entries;
 //   - a tab after a sequence's "-";
 //   - the JSON escape "\/" in a double-quoted string, as some JSON encoders
-//     write URLs.
+//     write URLs;
+//   - anchor and alias names with characters other than letters, digits,
+//     "-" and "_" (such as &default.owner), which YAML 1.2 allows.
 //
 // When yaml.v3 fails on a document, repairForV3 rewrites just these and the
 // document is parsed again; a document that yaml.v3 reads is never
 // rewritten. The rewrites keep every line and column, except that "\/"
-// becomes "\x2f", which moves what follows it on its line by two columns.
+// becomes "\x2f", which moves what follows it on its line by two columns,
+// and renamed anchors keep their length in characters.
 
 // repairForV3 returns the rewritten text and whether anything changed.
 func repairForV3(text []byte) ([]byte, bool) {
@@ -40,6 +46,7 @@ func repairForV3(text []byte) ([]byte, bool) {
 type repairer struct {
 	blockParent int
 	quote       byte
+	anchors     map[string]string // anchor names yaml.v3 refuses, renamed
 }
 
 func (r *repairer) line(l []byte) ([]byte, bool) {
@@ -104,6 +111,14 @@ func (r *repairer) scan(l []byte) ([]byte, bool) {
 			}
 		case r.quote == 0 && (c == '"' || c == '\'') && tokenStart(l, i):
 			r.quote = c
+		case r.quote == 0 && (c == '&' || c == '*') && tokenStart(l, i):
+			end := i + 1 + anchorLen(l[i+1:])
+			name := string(l[i+1 : end])
+			if !isV3Anchor(name) {
+				out, changed = append(append(out, c), r.rename(name)...), true
+				i = end - 1
+				continue
+			}
 		case r.quote == 0 && c == '#' && (i == 0 || l[i-1] == ' ' || l[i-1] == '\t'):
 			return append(out, l[i:]...), changed
 		case r.quote == 0 && (c == '|' || c == '>') && tokenStart(l, i) && blockHeaderEnd(l[i+1:]):
@@ -143,4 +158,43 @@ func blockHeaderEnd(rest []byte) bool {
 	rest = bytes.TrimLeft(rest[i:], " \t")
 	rest = bytes.TrimRight(rest, "\r\n")
 	return len(rest) == 0 || rest[0] == '#'
+}
+
+// anchorLen is the length of the anchor or alias name at the start of l:
+// up to white space or a flow indicator.
+func anchorLen(l []byte) int {
+	n := bytes.IndexAny(l, " \t\r\n,[]{}")
+	if n < 0 {
+		return len(l)
+	}
+	return n
+}
+
+// isV3Anchor reports whether yaml.v3 reads name as an anchor name.
+func isV3Anchor(name string) bool {
+	for i := 0; i < len(name); i++ {
+		if c := name[i]; !isAlnum(c) && c != '-' && c != '_' {
+			return false
+		}
+	}
+	return true
+}
+
+// rename gives an anchor name that yaml.v3 refuses a stand-in of the same
+// length in characters, the same for every use of the name.
+func (r *repairer) rename(name string) string {
+	if r.anchors == nil {
+		r.anchors = map[string]string{}
+	}
+	if s, ok := r.anchors[name]; ok {
+		return s
+	}
+	const digits = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	width := max(utf8.RuneCountInString(name), 1)
+	b := bytes.Repeat([]byte("_"), width)
+	for k, i := len(r.anchors), width-1; i >= 0 && (k > 0 || i == width-1); i-- {
+		b[i], k = digits[k%len(digits)], k/len(digits)
+	}
+	r.anchors[name] = string(b)
+	return string(b)
 }

@@ -94,13 +94,13 @@ type directives struct {
 	badLine int    // its line, from the start of text
 }
 
-// readDirectives reads the %YAML directives of a document as Backstage's
-// YAML library does: 1.1 and 1.2 are versions; another well-formed version
-// is ignored; anything else is an error. Other directives are left to the
-// YAML library.
+// readDirectives reads the directives of a document as Backstage's YAML
+// library does: %YAML 1.1 and 1.2 are versions, another well-formed version
+// is ignored, anything else is an error; %TAG is left to yaml.v3, and
+// unknown directives are ignored.
 func readDirectives(text []byte) (d directives) {
 	d.text = text
-	if !bytes.Contains(text, []byte("%YAML")) {
+	if !bytes.HasPrefix(text, []byte("%")) && !bytes.Contains(text, []byte("\n%")) {
 		return d
 	}
 	d.text = bytes.Clone(text)
@@ -115,9 +115,14 @@ func readDirectives(text []byte) (d directives) {
 		if isMarker(l, "---") || isMarker(l, "...") {
 			break
 		}
-		if isMarker(l, "%YAML") {
+		switch {
+		case isMarker(l, "%YAML"):
 			l[0] = '#'
 			d.yamlDirective(l, line)
+		case len(l) > 0 && l[0] == '%' && !isMarker(l, "%TAG"):
+			l[0] = '#' // an unknown directive: Backstage's parser ignores it
+		case !onlyPreamble(l):
+			return d // content: the directives are behind
 		}
 		line++
 	}
