@@ -68,7 +68,7 @@ func Main(ctx context.Context, args []string, stdio IO) int {
 	for _, c := range commands() {
 		if c.name == args[0] {
 			code, err := c.run(ctx, args[1:], stdio)
-			return report(stdio.Err, code, err)
+			return finish(stdio.Err, code, err)
 		}
 	}
 	fmt.Fprintf(stdio.Err, "portico: unknown command %q\n\n", args[0])
@@ -76,7 +76,7 @@ func Main(ctx context.Context, args []string, stdio IO) int {
 	return ExitUsage
 }
 
-func report(stderr io.Writer, code int, err error) int {
+func finish(stderr io.Writer, code int, err error) int {
 	if err == nil {
 		return code
 	}
