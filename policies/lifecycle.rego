@@ -5,13 +5,11 @@
 # OPA's rule index sets them all aside at once for other components.
 package portico.lifecycle
 
-allowed := {"experimental", "production", "deprecated"}
-
 deny contains finding if {
 	input.kind in {"Component", "API"}
 	lifecycle := input.spec.lifecycle
 	is_string(lifecycle)
-	not lifecycle in allowed
+	not lifecycle in {"experimental", "production", "deprecated"}
 	finding := {
 		"rule": "portico/lifecycle-allowed",
 		"path": "spec.lifecycle",

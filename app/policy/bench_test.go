@@ -66,3 +66,28 @@ func BenchmarkToAST(b *testing.B) {
 		toAST(d.Root)
 	}
 }
+
+// BenchmarkEvalCatalog evaluates a mixed slice of a catalog, where rule
+// indexing sets aside most rules for most kinds; it reports ns per
+// document.
+func BenchmarkEvalCatalog(b *testing.B) {
+	ctx := context.Background()
+	e, err := New(ctx, policies.FS)
+	if err != nil {
+		b.Fatal(err)
+	}
+	src, err := os.ReadFile("testdata/catalog.yaml")
+	if err != nil {
+		b.Fatal(err)
+	}
+	docs := descriptor.Parse(src, 0).Documents
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, d := range docs {
+			if _, err := e.Eval(ctx, d); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(docs)), "ns/doc")
+}

@@ -8,6 +8,13 @@ import (
 	"github.com/portico-dev/portico/app/descriptor"
 )
 
+// The members of a finding object.
+var (
+	msgKey  = ast.StringTerm("msg")
+	ruleKey = ast.StringTerm("rule")
+	pathKey = ast.StringTerm("path")
+)
+
 // finding decodes one element of a deny or warn set: a message string, or
 // an object {"msg": ..., "rule": ..., "path": ...} with rule and path
 // optional.
@@ -19,15 +26,15 @@ func (s source) finding(v ast.Value, d *descriptor.Document) (descriptor.Finding
 		f.Message = string(v)
 	case ast.Object:
 		var err error
-		if f.Message, err = field(v, "msg", true); err != nil {
+		if f.Message, err = field(v, msgKey, true); err != nil {
 			return f, s.errorf(v, err)
 		}
-		if rule, err := field(v, "rule", false); err != nil {
+		if rule, err := field(v, ruleKey, false); err != nil {
 			return f, s.errorf(v, err)
 		} else if rule != "" {
 			f.Rule = rule
 		}
-		if path, err = findingPath(v.Get(ast.InternedTerm("path"))); err != nil {
+		if path, err = findingPath(v.Get(pathKey)); err != nil {
 			return f, s.errorf(v, err)
 		}
 	default:
@@ -45,8 +52,8 @@ func (s source) errorf(v ast.Value, err error) error {
 }
 
 // field reads a string member of a finding object.
-func field(o ast.Object, key string, required bool) (string, error) {
-	t := o.Get(ast.InternedTerm(key))
+func field(o ast.Object, key *ast.Term, required bool) (string, error) {
+	t := o.Get(key)
 	if t == nil {
 		if required {
 			return "", fmt.Errorf("%s is missing", key)

@@ -90,8 +90,12 @@ func TestRunTestsFilterAndCompileError(t *testing.T) {
 	if err != nil || passed != 1 || failed != 0 {
 		t.Errorf("filtered run: passed %d, failed %d, err %v; output:\n%s", passed, failed, err, &out)
 	}
-	fsys["b_test.rego"] = bundle("b", "package portico.b_test\n\ntest_x if {\n\ty == 1\n}\n")["b"]
-	if _, _, err := RunTests(context.Background(), fsys, &out); err == nil || !strings.Contains(err.Error(), "b_test.rego:4") {
+	broken := bundle("b_test.rego", "package portico.b_test\n\ntest_x if {\n\ty == 1\n}\n")
+	if _, _, err := RunTests(context.Background(), broken, &out); err == nil || !strings.Contains(err.Error(), "b_test.rego:4") {
 		t.Errorf("compile error = %v, want one naming b_test.rego:4", err)
+	}
+	complete := bundle("c.rego", "package portico.c\n\ndeny := {\"m\"}\n", "c_test.rego", "package portico.c_test\n\ntest_x if true\n")
+	if _, _, err := RunTests(context.Background(), complete, &out); err == nil || !strings.Contains(err.Error(), "c.rego:3: deny must be a partial set") {
+		t.Errorf("shape error = %v, want one naming c.rego:3", err)
 	}
 }

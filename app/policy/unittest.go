@@ -38,25 +38,10 @@ func RunTests(ctx context.Context, fsys fs.FS, w io.Writer, opts ...TestOption) 
 	for _, o := range opts {
 		o(&cfg)
 	}
-	modules, err := loadModules(fsys, func(string) bool { return true })
+	results, err := runTests(ctx, fsys, cfg)
 	if err != nil {
 		return 0, 0, err
 	}
-	ch, err := tester.NewRunner().
-		SetDefaultRegoVersion(ast.RegoV1).
-		SetModules(modules).
-		EnableTracing(true).
-		Filter(cfg.run).
-		RunTests(ctx, nil)
-	if err != nil {
-		return 0, 0, fmt.Errorf("compile policies: %w", err)
-	}
-	var results []*tester.Result
-	for r := range ch {
-		results = append(results, r)
-	}
-	// The runner finishes tests in parallel; sort for a stable report.
-	slices.SortFunc(results, compareResults)
 	for _, r := range results {
 		if r.Pass() {
 			passed++
@@ -67,6 +52,45 @@ func RunTests(ctx context.Context, fsys fs.FS, w io.Writer, opts ...TestOption) 
 	}
 	fmt.Fprintf(w, "%s: %d passed, %d failed, %d total\n", verdict(failed), passed, failed, len(results))
 	return passed, failed, nil
+}
+
+// runTests loads and checks the bundle as New would, then runs its tests
+// and returns their results in file and line order.
+func runTests(ctx context.Context, fsys fs.FS, cfg testConfig) ([]*tester.Result, error) {
+	modules, err := loadModules(fsys, func(string) bool { return true })
+	if err != nil {
+		return nil, err
+	}
+	if _, err := findSources(policyModules(modules)); err != nil {
+		return nil, err
+	}
+	ch, err := tester.NewRunner().
+		SetDefaultRegoVersion(ast.RegoV1).
+		SetModules(modules).
+		EnableTracing(true).
+		Filter(cfg.run).
+		RunTests(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("compile policies: %w", err)
+	}
+	var results []*tester.Result
+	for r := range ch {
+		results = append(results, r)
+	}
+	// The runner finishes tests in parallel; sort for a stable report.
+	slices.SortFunc(results, compareResults)
+	return results, nil
+}
+
+// policyModules leaves out the test files, which may define what they like.
+func policyModules(all map[string]*ast.Module) map[string]*ast.Module {
+	out := make(map[string]*ast.Module, len(all))
+	for name, m := range all {
+		if isPolicyFile(name) {
+			out[name] = m
+		}
+	}
+	return out
 }
 
 func compareResults(a, b *tester.Result) int {
