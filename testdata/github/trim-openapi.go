@@ -1,0 +1,232 @@
+//go:build ignore
+
+// trim-openapi keeps, from GitHub's api.github.com.json, only the operations
+// and webhooks that portico uses, plus every component they reference
+// (transitively), and drops examples, so the fake GitHub validates against
+// GitHub's own description without carrying 13 MB of it.
+//
+//	go run ./testdata/github/trim-openapi.go SRC.json DST.json
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+)
+
+// operations portico calls, as "METHOD path" in the description's spelling.
+var operations = []string{
+	"GET /app",
+	"GET /app/installations",
+	"POST /app/installations/{installation_id}/access_tokens",
+	"GET /app/hook/deliveries",
+	"POST /app/hook/deliveries/{delivery_id}/attempts",
+	"POST /app-manifests/{code}/conversions",
+	"GET /installation/repositories",
+	"GET /repos/{owner}/{repo}",
+	"GET /repos/{owner}/{repo}/contents/{path}",
+	"GET /repos/{owner}/{repo}/git/trees/{tree_sha}",
+	"GET /repos/{owner}/{repo}/git/blobs/{file_sha}",
+	"GET /repos/{owner}/{repo}/commits/{ref}",
+	"GET /repos/{owner}/{repo}/collaborators/{username}/permission",
+	"GET /repos/{owner}/{repo}/pulls/{pull_number}",
+	"GET /repos/{owner}/{repo}/pulls/{pull_number}/files",
+	"POST /repos/{owner}/{repo}/check-runs",
+	"GET /repos/{owner}/{repo}/check-runs/{check_run_id}",
+	"PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}",
+	"GET /repos/{owner}/{repo}/check-runs/{check_run_id}/annotations",
+	"GET /repos/{owner}/{repo}/commits/{ref}/check-runs",
+	"GET /repos/{owner}/{repo}/issues/{issue_number}/comments",
+	"POST /repos/{owner}/{repo}/issues/{issue_number}/comments",
+	"POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions",
+}
+
+// webhooks the fake sends, by their x-webhooks key.
+var webhooks = []string{
+	"check-run-rerequested",
+	"check-suite-rerequested",
+	"installation-created",
+	"installation-deleted",
+	"installation-repositories-added",
+	"installation-repositories-removed",
+	"issue-comment-created",
+	"ping",
+	"pull-request-closed",
+	"pull-request-opened",
+	"pull-request-ready-for-review",
+	"pull-request-reopened",
+	"pull-request-synchronize",
+	"push",
+}
+
+func main() {
+	if len(os.Args) != 3 {
+		fmt.Fprintln(os.Stderr, "usage: go run trim-openapi.go SRC.json DST.json")
+		os.Exit(2)
+	}
+	if err := run(os.Args[1], os.Args[2]); err != nil {
+		fmt.Fprintln(os.Stderr, "trim-openapi:", err)
+		os.Exit(1)
+	}
+}
+
+func run(src, dst string) error {
+	raw, err := os.ReadFile(src)
+	if err != nil {
+		return err
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		return err
+	}
+	out := map[string]any{}
+	for _, k := range []string{"openapi", "info", "servers", "externalDocs"} {
+		out[k] = doc[k]
+	}
+	paths, err := keepOperations(doc["paths"].(map[string]any))
+	if err != nil {
+		return err
+	}
+	hooks, err := keepNamed(doc["x-webhooks"].(map[string]any), webhooks)
+	if err != nil {
+		return err
+	}
+	out["paths"], out["x-webhooks"] = strip(paths), strip(hooks)
+	out["components"] = closure(doc["components"].(map[string]any), out)
+	b, err := json.MarshalIndent(out, "", " ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(dst, append(b, '\n'), 0o644)
+}
+
+// keepOperations returns the path items holding only the listed operations
+// (path-level parameters kept).
+func keepOperations(all map[string]any) (map[string]any, error) {
+	kept := map[string]any{}
+	for _, op := range operations {
+		method, path, _ := strings.Cut(op, " ")
+		item, ok := all[path].(map[string]any)
+		if !ok || item[strings.ToLower(method)] == nil {
+			return nil, fmt.Errorf("operation %s not in the description", op)
+		}
+		k, _ := kept[path].(map[string]any)
+		if k == nil {
+			k = map[string]any{}
+			if p, ok := item["parameters"]; ok {
+				k["parameters"] = p
+			}
+			kept[path] = k
+		}
+		k[strings.ToLower(method)] = item[strings.ToLower(method)]
+	}
+	return kept, nil
+}
+
+func keepNamed(all map[string]any, names []string) (map[string]any, error) {
+	kept := map[string]any{}
+	for _, n := range names {
+		v, ok := all[n]
+		if !ok {
+			return nil, fmt.Errorf("webhook %s not in the description", n)
+		}
+		kept[n] = v
+	}
+	return kept, nil
+}
+
+// strip drops examples: they are documentation, not part of validation,
+// and most of the description's size.
+func strip(v any) any {
+	switch v := v.(type) {
+	case map[string]any:
+		m := map[string]any{}
+		for k, e := range v {
+			if k == "examples" || k == "example" {
+				continue
+			}
+			m[k] = strip(e)
+		}
+		return m
+	case []any:
+		s := make([]any, len(v))
+		for i, e := range v {
+			s[i] = strip(e)
+		}
+		return s
+	}
+	return v
+}
+
+// closure copies every component reachable by $ref from root.
+func closure(components map[string]any, root any) map[string]any {
+	out := map[string]any{}
+	queue := refs(root, nil)
+	seen := map[string]bool{}
+	for len(queue) > 0 {
+		ref := queue[0]
+		queue = queue[1:]
+		if seen[ref] {
+			continue
+		}
+		seen[ref] = true
+		kind, name := splitRef(ref)
+		v := strip(components[kind].(map[string]any)[name])
+		if out[kind] == nil {
+			out[kind] = map[string]any{}
+		}
+		out[kind].(map[string]any)[name] = v
+		queue = refs(v, queue)
+	}
+	return out
+}
+
+func splitRef(ref string) (kind, name string) {
+	parts := strings.Split(strings.TrimPrefix(ref, "#/components/"), "/")
+	return parts[0], parts[1]
+}
+
+func refs(v any, acc []string) []string {
+	switch v := v.(type) {
+	case map[string]any:
+		keys := make([]string, 0, len(v))
+		for k := range v {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			if s, ok := v[k].(string); ok && k == "$ref" {
+				acc = append(acc, s)
+				continue
+			}
+			if m, ok := v[k].(map[string]any); ok && k == "mapping" {
+				acc = mappingRefs(m, acc)
+				continue
+			}
+			acc = refs(v[k], acc)
+		}
+	case []any:
+		for _, e := range v {
+			acc = refs(e, acc)
+		}
+	}
+	return acc
+}
+
+// mappingRefs reads a discriminator's mapping, whose values are references
+// too.
+func mappingRefs(m map[string]any, acc []string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if s, ok := m[k].(string); ok {
+			acc = append(acc, s)
+		}
+	}
+	return acc
+}
