@@ -1,0 +1,105 @@
+package config
+
+// Defaults for every setting that has one.
+const (
+	DefaultListen    = ":8080"
+	DefaultDataDir   = "./portico-data"
+	DefaultGitHubURL = "https://api.github.com"
+	DefaultLogLevel  = "info"
+)
+
+// Config is the root of portico's configuration. The yaml tags are the keys
+// of portico.yaml; example.yaml beside this file shows them all.
+type Config struct {
+	// Listen is the address `portico serve` listens on (host:port).
+	Listen string `yaml:"listen"`
+	// PublicURL is the address GitHub and browsers reach portico at, used
+	// for the App's webhook and setup redirect URLs. Empty: derived from
+	// the Host of the request to the setup page.
+	PublicURL string `yaml:"public_url"`
+	// DataDir holds the SQLite database, the local catalog repository,
+	// Terraform state and the App credentials from the setup page.
+	DataDir string `yaml:"data_dir"`
+	// LogLevel is debug, info, warn or error.
+	LogLevel string `yaml:"log_level"`
+
+	Database Database `yaml:"database"`
+	GitHub   GitHub   `yaml:"github"`
+	Platform Platform `yaml:"platform"`
+
+	// InsecureSkipSignature accepts webhooks without checking
+	// X-Hub-Signature-256. Development only: Warnings reports it.
+	InsecureSkipSignature bool `yaml:"insecure_skip_signature"`
+}
+
+// Database selects the queue and state store.
+type Database struct {
+	// URL is a PostgreSQL URL (postgres:// or postgresql://) for
+	// scale-out. Empty: a SQLite file in the data directory. A Secret
+	// because it usually carries a password.
+	URL Secret `yaml:"url"`
+}
+
+// GitHub is where GitHub is and how portico authenticates as its App.
+type GitHub struct {
+	// URL is the REST API base: https://api.github.com, or
+	// https://HOST/api/v3 for GitHub Enterprise Server.
+	URL string `yaml:"url"`
+	// AppID is the GitHub App's numeric id; 0 means no App yet (setup mode).
+	AppID int64 `yaml:"app_id"`
+	// PrivateKey is the App's private key, PEM. After Load it holds the
+	// key whichever way it was given (inline, file or data directory).
+	PrivateKey Secret `yaml:"private_key"`
+	// PrivateKeyFile is a path to the PEM file; Load reads it into
+	// PrivateKey.
+	PrivateKeyFile string `yaml:"private_key_file"`
+	// WebhookSecret is the secret GitHub signs deliveries with.
+	WebhookSecret Secret `yaml:"webhook_secret"`
+}
+
+// Platform is where the organisation's policies/, actions/ and templates/
+// come from. At most one of Repository and Dir is set; neither means the
+// defaults embedded in the binary.
+type Platform struct {
+	// Repository is owner/name of the platform configuration repository,
+	// read from its default branch only, never from a pull request head.
+	Repository string `yaml:"repository"`
+	// Dir is a local directory holding the platform configuration.
+	Dir string `yaml:"dir"`
+}
+
+// Platform source kinds, as returned by Platform.Source.
+const (
+	SourceEmbedded   = "embedded"
+	SourceRepository = "repository"
+	SourceDir        = "dir"
+)
+
+// Source says where the platform configuration comes from: SourceEmbedded,
+// SourceRepository or SourceDir.
+func (p Platform) Source() string {
+	switch {
+	case p.Repository != "":
+		return SourceRepository
+	case p.Dir != "":
+		return SourceDir
+	default:
+		return SourceEmbedded
+	}
+}
+
+// Default returns the configuration used when nothing is configured.
+func Default() *Config {
+	return &Config{
+		Listen:   DefaultListen,
+		DataDir:  DefaultDataDir,
+		LogLevel: DefaultLogLevel,
+		GitHub:   GitHub{URL: DefaultGitHubURL},
+	}
+}
+
+// AppConfigured reports whether portico has an App identity to run as;
+// without one `portico serve` serves the setup page.
+func (c *Config) AppConfigured() bool {
+	return c.GitHub.AppID != 0 && c.GitHub.PrivateKey != ""
+}
