@@ -3,6 +3,8 @@ package policy
 import (
 	"bytes"
 	"context"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -52,12 +54,11 @@ todo_test_later if false
 
 func TestRunTestsReportsFailures(t *testing.T) {
 	t.Parallel()
-	fsys := bundle(
-		"a.rego", "package portico.a\n\ndeny contains \"found\" if input.kind == \"Component\"\n",
-		"a_test.rego", failingTests,
-	)
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "a.rego"), "package portico.a\n\ndeny contains \"found\" if input.kind == \"Component\"\n")
+	writeFile(t, filepath.Join(dir, "tests", "a_test.rego"), failingTests)
 	var out bytes.Buffer
-	passed, failed, err := RunTests(context.Background(), fsys, &out)
+	passed, failed, err := RunTests(context.Background(), os.DirFS(dir), &out)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,17 +66,27 @@ func TestRunTestsReportsFailures(t *testing.T) {
 		t.Errorf("passed %d, failed %d, want 1 and 2", passed, failed)
 	}
 	for _, want := range []string{
-		`(?m)^PASS  a_test.rego:5 data.portico.a_test.test_passes \(`,
-		`(?m)^FAIL  a_test.rego:9 data.portico.a_test.test_fails \(`,
-		`(?m)^      failed at a_test.rego:12:\n        f == "something else"`,
+		`(?m)^PASS  tests/a_test.rego:5 data.portico.a_test.test_passes \(`,
+		`(?m)^FAIL  tests/a_test.rego:9 data.portico.a_test.test_fails \(`,
+		`(?m)^      failed at tests/a_test.rego:12:\n        f == "something else"`,
 		`(?m)^      output:\n        got found$`,
-		`(?m)^ERROR a_test.rego:17 data.portico.a_test.test_errs \(.*\n      error: a_test.rego:15: eval_conflict_error`,
-		`(?m)^SKIP  a_test.rego:21 data.portico.a_test.todo_test_later`,
+		`(?m)^ERROR tests/a_test.rego:17 data.portico.a_test.test_errs \(.*\n      error: tests/a_test.rego:15: eval_conflict_error`,
+		`(?m)^SKIP  tests/a_test.rego:21 data.portico.a_test.todo_test_later`,
 		`(?m)^FAIL: 1 passed, 2 failed, 4 total$`,
 	} {
 		if !regexp.MustCompile(want).MatchString(out.String()) {
 			t.Errorf("output lacks %s:\n%s", want, &out)
 		}
+	}
+}
+
+func writeFile(t *testing.T, path, content string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
 	}
 }
 
