@@ -3,6 +3,7 @@ package corpus
 import (
 	"fmt"
 	"math/rand/v2"
+	"strings"
 )
 
 var (
@@ -16,9 +17,9 @@ func pick(r *rand.Rand, xs []string) string { return xs[r.IntN(len(xs))] }
 // breakers are the mistakes people make in descriptors, each one a
 // Backstage error.
 var breakers = []func(string) string{
-	func(name string) string { return "invalid " + name },                             // space in name
-	func(name string) string { return name + "-" },                                    // trailing dash
-	func(name string) string { return name + "_" + name + name + name + name + name }, // too long
+	func(name string) string { return "invalid " + name },       // space in name
+	func(name string) string { return name + "-" },              // trailing dash
+	func(name string) string { return strings.Repeat(name, 8) }, // longer than 63
 }
 
 func component(r *rand.Rand, i int, bad bool) string {

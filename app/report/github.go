@@ -57,10 +57,6 @@ func (g *githubWriter) Close(s Summary) error {
 	if g.summary != nil {
 		errs = append(errs, appendFile("step summary", g.opts.StepSummaryPath, g.summary.Render(s)))
 	}
-	if g.opts.OutputPath != "" {
-		out := fmt.Sprintf("errors=%d\nwarnings=%d\n", s.Errors, s.Warnings)
-		errs = append(errs, appendFile("step outputs", g.opts.OutputPath, out))
-	}
 	return errors.Join(errs...)
 }
 
@@ -120,6 +116,13 @@ func isOtherControl(r rune) bool {
 // appendFile appends text to the file at path, as GitHub expects for
 // $GITHUB_STEP_SUMMARY and $GITHUB_OUTPUT: earlier steps' content stays.
 // what names the file in errors; the os errors name its path.
+// WriteStepOutputs appends the step outputs errors=N and warnings=N to the
+// file GitHub Actions names in $GITHUB_OUTPUT. They belong to the run, not
+// to a format, so the caller writes them whatever the report format.
+func WriteStepOutputs(path string, s Summary) error {
+	return appendFile("step outputs", path, fmt.Sprintf("errors=%d\nwarnings=%d\n", s.Errors, s.Warnings))
+}
+
 func appendFile(what, path, text string) error {
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o666)
 	if err != nil {

@@ -83,9 +83,6 @@ type Options struct {
 	// StepSummaryPath is the file named by $GITHUB_STEP_SUMMARY. The github
 	// format appends a Markdown summary to it at Close.
 	StepSummaryPath string
-	// OutputPath is the file named by $GITHUB_OUTPUT. The github format
-	// appends errors=N and warnings=N lines to it at Close.
-	OutputPath string
 	// ToolVersion is written as SARIF's tool.driver.version when set.
 	ToolVersion string
 	// RuleDescription returns a one-line description of a rule id for

@@ -77,7 +77,6 @@ func render(t *testing.T, format string, files []File) run {
 	dir := t.TempDir()
 	opts := Options{
 		StepSummaryPath: filepath.Join(dir, "step-summary.md"),
-		OutputPath:      filepath.Join(dir, "output"),
 	}
 	var buf bytes.Buffer
 	w, err := New(format, &buf, opts)
@@ -94,7 +93,11 @@ func render(t *testing.T, format string, files []File) run {
 	if err := w.Close(s); err != nil {
 		t.Fatalf("Close: %v", err)
 	}
-	return run{out: buf.String(), stepSummary: readIfExists(t, opts.StepSummaryPath), output: readIfExists(t, opts.OutputPath)}
+	output := filepath.Join(dir, "output")
+	if err := WriteStepOutputs(output, s); err != nil {
+		t.Fatal(err)
+	}
+	return run{out: buf.String(), stepSummary: readIfExists(t, opts.StepSummaryPath), output: readIfExists(t, output)}
 }
 
 func readIfExists(t *testing.T, path string) string {
