@@ -164,7 +164,7 @@ func tableRow(path string, x descriptor.Finding) string {
 		sev = "⚠️ warning"
 	}
 	return "| " + escapeMarkdown(position(path, x)) + " | " + sev + " | " +
-		escapeMarkdown(x.Rule) + " | " + escapeMarkdown(x.Message) + " |\n"
+		ruleCell(x.Rule) + " | " + escapeMarkdown(x.Message) + " |\n"
 }
 
 // mdReplacer makes user content plain text in a table cell: HTML cannot be

@@ -27,21 +27,24 @@ type input struct {
 	err  error  // a walk error for this path, reported as a finding
 }
 
-// matcher decides whether a file found in a directory walk is a descriptor.
-type matcher struct{ globs []string }
+// Matcher decides whether a file is a descriptor by its path: Backstage's
+// conventional names plus the extra globs it was made with.
+type Matcher struct{ globs []string }
 
-func newMatcher(extra []string) (matcher, error) {
+// NewMatcher returns a Matcher for the default names and extra globs.
+func NewMatcher(extra []string) (Matcher, error) {
 	for _, g := range extra {
 		if _, err := path.Match(g, ""); err != nil {
-			return matcher{}, fmt.Errorf("bad glob %q: %w", g, err)
+			return Matcher{}, fmt.Errorf("bad glob %q: %w", g, err)
 		}
 	}
-	return matcher{globs: append(append([]string(nil), defaultGlobs...), extra...)}, nil
+	return Matcher{globs: append(append([]string(nil), defaultGlobs...), extra...)}, nil
 }
 
-// match tests a slash-separated path relative to the walked root against
-// each glob, by base name and by the whole relative path.
-func (m matcher) match(rel string) bool {
+// Match tests a slash-separated path relative to a root (a directory
+// walked, or a repository) against each glob, by base name and by the
+// whole relative path.
+func (m Matcher) Match(rel string) bool {
 	base := path.Base(rel)
 	for _, g := range m.globs {
 		if ok, _ := path.Match(g, base); ok {
@@ -57,7 +60,7 @@ func (m matcher) match(rel string) bool {
 // walk sends every input named by args to out, in a stable order: args in
 // the order given, directory entries in lexical order. It stops early when
 // ctx is done.
-func walk(ctx context.Context, args []string, m matcher, out chan<- input) {
+func walk(ctx context.Context, args []string, m Matcher, out chan<- input) {
 	defer close(out)
 	seq := 0
 	send := func(p string, err error) bool {
@@ -76,7 +79,7 @@ func walk(ctx context.Context, args []string, m matcher, out chan<- input) {
 	}
 }
 
-func walkArg(ctx context.Context, arg string, m matcher, send func(string, error) bool) bool {
+func walkArg(ctx context.Context, arg string, m Matcher, send func(string, error) bool) bool {
 	if arg == StdinPath {
 		return send(arg, nil)
 	}
@@ -95,7 +98,7 @@ func walkArg(ctx context.Context, arg string, m matcher, send func(string, error
 			if p != arg && skipDirs[d.Name()] {
 				return filepath.SkipDir
 			}
-		} else if rel, _ := filepath.Rel(arg, p); d.Type().IsRegular() && m.match(filepath.ToSlash(rel)) {
+		} else if rel, _ := filepath.Rel(arg, p); d.Type().IsRegular() && m.Match(filepath.ToSlash(rel)) {
 			ok = send(p, nil)
 		}
 		if !ok || ctx.Err() != nil {

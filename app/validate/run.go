@@ -39,7 +39,7 @@ type checked struct {
 // and writes the results to w in input order. One bad file never stops the
 // run; only a failing writer or a cancelled ctx does.
 func Run(ctx context.Context, c *Checker, args []string, w report.Writer, opts Options) (Result, error) {
-	m, err := newMatcher(opts.Globs)
+	m, err := NewMatcher(opts.Globs)
 	if err != nil {
 		return Result{}, err
 	}
