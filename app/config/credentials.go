@@ -17,15 +17,15 @@ const (
 // AppCredentials is a GitHub App's identity as the manifest flow returns
 // it and as the data directory keeps it.
 type AppCredentials struct {
-	AppID         int64
-	Slug          string
-	Name          string
-	Owner         string
-	HTMLURL       string
-	ClientID      string
-	ClientSecret  Secret
-	WebhookSecret Secret
-	PrivateKey    Secret
+	AppID         int64  // the App's numeric id
+	Slug          string // URL name; the App's bot is "<slug>[bot]"
+	Name          string // display name
+	Owner         string // login of the account or organisation that owns the App
+	HTMLURL       string // the App's page, https://github.com/apps/<slug>
+	ClientID      string // OAuth client id
+	ClientSecret  Secret // OAuth client secret
+	WebhookSecret Secret // the secret GitHub signs deliveries with
+	PrivateKey    Secret // PEM; signs the App's JWTs
 }
 
 // credentialsFile is app.json's layout. Secrets are plain strings here

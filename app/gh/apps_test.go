@@ -102,8 +102,10 @@ func TestEnterpriseBaseURL(t *testing.T) {
 			t.Errorf("request to %s, want /api/v3/repos/o/r", r.path)
 		}
 	}
-	if s.tokenRequests() != 2 {
-		t.Errorf("token requests %d, want one per Apps", s.tokenRequests())
+	for _, p := range s.tokenPaths() {
+		if p != "/api/v3/app/installations/3/access_tokens" {
+			t.Errorf("token requested at %s, want under /api/v3", p)
+		}
 	}
 }
 
@@ -114,6 +116,40 @@ func TestGoGitHubThroughTheTransport(t *testing.T) {
 	repo, _, err := c.Repositories.Get(context.Background(), "o", "r")
 	if err != nil || repo.GetID() != 1 || len(s.requests()) != 2 {
 		t.Errorf("got %v, %v after %d requests; want the repository after a retry", repo, err, len(s.requests()))
+	}
+}
+
+func TestGoGitHubCheckRunCreation(t *testing.T) {
+	t.Parallel()
+	secondary := respond(http.StatusForbidden, `{"message":"You have exceeded a secondary rate limit"}`, "Retry-After: 10")
+	created := respond(http.StatusCreated, `{"id":77}`)
+	tests := []struct {
+		name     string
+		steps    []http.HandlerFunc
+		wantErr  bool
+		wantSent int
+	}{
+		{"resent after a secondary limit", []http.HandlerFunc{secondary, created}, false, 2},
+		{"not resent after a 502", []http.HandlerFunc{e502, created}, true, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			clock := newFakeClock()
+			s, srv := newScript(t, clock, tt.steps...)
+			c, _ := testApps(t, srv.URL, WithClock(clock)).Installation(1)
+			run, _, err := c.Checks.CreateCheckRun(context.Background(), "o", "r",
+				github.CreateCheckRunOptions{Name: "portico / catalog", HeadSHA: "abc"})
+			reqs := s.requests()
+			if (err != nil) != tt.wantErr || len(reqs) != tt.wantSent {
+				t.Fatalf("run %v, err %v after %d sends; want error %v after %d", run, err, len(reqs), tt.wantErr, tt.wantSent)
+			}
+			for _, r := range reqs {
+				if !strings.Contains(r.body, `"name":"portico / catalog"`) {
+					t.Errorf("sent body %q, want the check run each time", r.body)
+				}
+			}
+		})
 	}
 }
 

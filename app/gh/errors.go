@@ -20,6 +20,7 @@ type RateLimitedError struct {
 	Reason string
 }
 
+// Error implements error.
 func (e *RateLimitedError) Error() string {
 	return fmt.Sprintf("github %s rate limit: not sent, allowed again at %s", e.Reason, e.Until.UTC().Format(time.RFC3339))
 }

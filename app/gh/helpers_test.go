@@ -73,7 +73,7 @@ type script struct {
 	steps  []http.HandlerFunc
 	mu     sync.Mutex
 	api    []seen
-	tokens int
+	tokens []string // paths of token requests
 }
 
 func newScript(t *testing.T, clock Clock, steps ...http.HandlerFunc) (*script, *httptest.Server) {
@@ -87,7 +87,7 @@ func (s *script) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(r.Body)
 	s.mu.Lock()
 	if strings.HasSuffix(r.URL.Path, "/access_tokens") {
-		s.tokens++
+		s.tokens = append(s.tokens, r.URL.Path)
 		s.mu.Unlock()
 		w.WriteHeader(http.StatusCreated)
 		io.WriteString(w, `{"token":"ghs_test","expires_at":"`+time.Now().Add(time.Hour).UTC().Format(time.RFC3339)+`"}`)
@@ -108,7 +108,13 @@ func (s *script) requests() []seen {
 func (s *script) tokenRequests() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.tokens
+	return len(s.tokens)
+}
+
+func (s *script) tokenPaths() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.tokens...)
 }
 
 // respond answers with status, headers as "Name: value" pairs and body.

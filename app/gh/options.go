@@ -85,8 +85,8 @@ func WithMaxAttempts(n int) Option { return func(o *options) { o.maxAttempts = m
 
 // WithBackoff sets the first retry wait after a 5xx or timeout and its cap;
 // the wait doubles per try, with jitter.
-func WithBackoff(base, maxWait time.Duration) Option {
-	return func(o *options) { o.backoffBase, o.backoffMax = base, maxWait }
+func WithBackoff(base, limit time.Duration) Option {
+	return func(o *options) { o.backoffBase, o.backoffMax = base, limit }
 }
 
 // WithSecondaryWait sets the wait after a secondary rate limit answer

@@ -38,8 +38,8 @@ type Handler struct {
 type Option func(*Handler) error
 
 // WithPublicURL sets the address GitHub and browsers reach portico at
-// (config's public_url). Without it the address comes from the Host of
-// the request for the page.
+// (config's public_url). Without it, or with "", the address comes from
+// the Host of the request for the page.
 func WithPublicURL(public string) Option {
 	return func(h *Handler) error {
 		if public == "" {
