@@ -26,7 +26,12 @@ func (h *Handler) callback(w http.ResponseWriter, r *http.Request) {
 			"portico already runs as the App "+created.Slug+". If you have just created another App on GitHub, delete it in GitHub's settings.")
 		return
 	}
-	creds, err := gh.ExchangeManifest(r.Context(), h.restBase, q.Get("code"))
+	h.complete(w, r, q.Get("code"))
+}
+
+// complete exchanges the code, saves the credentials and switches over.
+func (h *Handler) complete(w http.ResponseWriter, r *http.Request, code string) {
+	creds, err := gh.ExchangeManifest(r.Context(), h.restBase, code)
 	if err != nil {
 		h.logger.ErrorContext(r.Context(), "setup: exchange manifest code", "err", err)
 		h.problem(w, http.StatusBadGateway, "GitHub did not hand over the App", err.Error()+". Start again from the setup page.")
