@@ -1,0 +1,33 @@
+// Package githubtest is a stateful fake GitHub: the REST operations and
+// webhooks portico uses, and Git over smart HTTP served by the real
+// `git http-backend` from bare repositories on disk.
+//
+// It runs in-process for tests (New with a testing.TB) and standalone for
+// people (`portico dev github`, with the JSON admin API under /_admin/).
+//
+// Every REST request is validated against GitHub's own OpenAPI
+// description (testdata/github/api.github.com.json, embedded gzipped): a
+// path or method the description does not know gets 404, invalid
+// parameters or bodies get 422, and both are recorded as Violations; a
+// Server made with a testing.TB fails its test at cleanup when any were
+// recorded. Responses are completed to the description's schemas (every
+// required property present, as GitHub sends them) and validated too, as
+// are outgoing webhook payloads.
+//
+// State: apps, installations, tokens, pull requests, check runs, comments
+// and deliveries live in memory; repositories are bare Git repositories
+// under the data directory and are the only source of truth for branches,
+// commits and files, whether they change through Commit or through a
+// `git push` to GitURL. A push sends the `push` webhook, and
+// `pull_request.synchronize` for the open pull requests whose head moved.
+//
+// Webhooks are delivered synchronously, signed with the App's secret, only
+// to Apps with a webhook URL, and only for events they subscribe to (an App
+// created with no event list gets all events).
+//
+// Limits are GitHub's: tokens live one hour, 50 annotations per check run
+// request, 65,535 characters of output summary and text, 100 items per
+// page; a rate limit of 5,000 requests an hour per installation is counted
+// and reported in the x-ratelimit-* headers. Faults (5xx, 429, secondary
+// and primary rate limits, latency) are injected with Inject.
+package githubtest

@@ -1,0 +1,250 @@
+package githubtest
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+)
+
+// specGzip is testdata/github/api.github.com.json, gzipped by
+// testdata/github/trim-openapi.sh; a test keeps the two identical.
+//
+//go:embed api.github.com.json.gz
+var specGzip []byte
+
+// spec is GitHub's OpenAPI description, trimmed, with a router over its
+// paths. It is loaded once per process and never modified.
+type spec struct {
+	doc    *openapi3.T
+	routes []*route
+	hooks  map[string]*openapi3.SchemaRef // payload schemas by x-webhooks key
+}
+
+// route is one operation of the description.
+type route struct {
+	kin      routers.Route
+	segments []segment
+	literals int
+	multi    bool
+}
+
+// segment is one part of a path template: a literal or a parameter;
+// a multi-segment parameter (x-multi-segment) may span slashes.
+type segment struct {
+	literal string
+	param   string
+	multi   bool
+}
+
+var loadSpec = sync.OnceValues(func() (*spec, error) {
+	zr, err := gzip.NewReader(bytes.NewReader(specGzip))
+	if err != nil {
+		return nil, fmt.Errorf("read openapi description: %w", err)
+	}
+	raw, err := io.ReadAll(zr)
+	if err != nil {
+		return nil, fmt.Errorf("read openapi description: %w", err)
+	}
+	doc, err := openapi3.NewLoader().LoadFromData(raw)
+	if err != nil {
+		return nil, fmt.Errorf("load openapi description: %w", err)
+	}
+	s := &spec{doc: doc}
+	s.routes = buildRoutes(doc)
+	if s.hooks, err = webhookSchemas(doc); err != nil {
+		return nil, err
+	}
+	return s, nil
+})
+
+func buildRoutes(doc *openapi3.T) []*route {
+	var routes []*route
+	for path, item := range doc.Paths.Map() {
+		for method, op := range item.Operations() {
+			rt := &route{kin: routers.Route{Spec: doc, Path: path, PathItem: item, Method: method, Operation: op}}
+			multi := multiSegmentParams(item, op)
+			for _, part := range strings.Split(strings.TrimPrefix(path, "/"), "/") {
+				seg := segment{literal: part}
+				if strings.HasPrefix(part, "{") && strings.HasSuffix(part, "}") {
+					seg = segment{param: part[1 : len(part)-1]}
+					seg.multi = multi[seg.param]
+					rt.multi = rt.multi || seg.multi
+				} else {
+					rt.literals++
+				}
+				rt.segments = append(rt.segments, seg)
+			}
+			routes = append(routes, rt)
+		}
+	}
+	// Most literal segments first, then single-segment parameters before
+	// multi-segment ones, so /commits/{ref}/check-runs wins over
+	// /commits/{ref} for "abc/check-runs".
+	sort.Slice(routes, func(i, j int) bool {
+		a, b := routes[i], routes[j]
+		if a.literals != b.literals {
+			return a.literals > b.literals
+		}
+		if a.multi != b.multi {
+			return !a.multi
+		}
+		return a.kin.Path+a.kin.Method < b.kin.Path+b.kin.Method
+	})
+	return routes
+}
+
+func multiSegmentParams(item *openapi3.PathItem, op *openapi3.Operation) map[string]bool {
+	multi := map[string]bool{}
+	for _, params := range []openapi3.Parameters{item.Parameters, op.Parameters} {
+		for _, p := range params {
+			if p.Value != nil && p.Value.In == openapi3.ParameterInPath && p.Value.Extensions["x-multi-segment"] == true {
+				multi[p.Value.Name] = true
+			}
+		}
+	}
+	return multi
+}
+
+// webhookSchemas reads x-webhooks, which the loader keeps as a raw
+// extension, and resolves each payload schema among the components.
+func webhookSchemas(doc *openapi3.T) (map[string]*openapi3.SchemaRef, error) {
+	raw, err := json.Marshal(doc.Extensions["x-webhooks"])
+	if err != nil {
+		return nil, fmt.Errorf("read x-webhooks: %w", err)
+	}
+	var hooks map[string]struct {
+		Post struct {
+			RequestBody struct {
+				Content map[string]struct {
+					Schema struct {
+						Ref string `json:"$ref"`
+					} `json:"schema"`
+				} `json:"content"`
+			} `json:"requestBody"`
+		} `json:"post"`
+	}
+	if err := json.Unmarshal(raw, &hooks); err != nil {
+		return nil, fmt.Errorf("read x-webhooks: %w", err)
+	}
+	out := map[string]*openapi3.SchemaRef{}
+	for name, h := range hooks {
+		ref := h.Post.RequestBody.Content["application/json"].Schema.Ref
+		sc := doc.Components.Schemas[strings.TrimPrefix(ref, "#/components/schemas/")]
+		if sc == nil {
+			return nil, fmt.Errorf("x-webhooks %s: schema %q not found", name, ref)
+		}
+		out[name] = sc
+	}
+	return out, nil
+}
+
+// match finds the operation for a request path (escaped, without the
+// /api/v3 prefix). found reports whether the path exists for some method.
+func (s *spec) match(method, escapedPath string) (rt *route, params map[string]string, found bool) {
+	parts := strings.Split(strings.TrimPrefix(escapedPath, "/"), "/")
+	for _, r := range s.routes {
+		p, ok := r.matchPath(parts)
+		if !ok {
+			continue
+		}
+		found = true
+		if r.kin.Method == method {
+			return r, p, true
+		}
+	}
+	return nil, nil, found
+}
+
+func (r *route) matchPath(parts []string) (map[string]string, bool) {
+	segs := r.segments
+	if len(parts) < len(segs) || (!r.multi && len(parts) != len(segs)) {
+		return nil, false
+	}
+	params := map[string]string{}
+	extra := len(parts) - len(segs)
+	i := 0
+	for _, seg := range segs {
+		n := 1
+		if seg.multi {
+			n += extra
+		}
+		value := strings.Join(parts[i:i+n], "/")
+		i += n
+		if seg.param == "" {
+			if value != seg.literal {
+				return nil, false
+			}
+			continue
+		}
+		v, err := url.PathUnescape(value)
+		if err != nil || v == "" {
+			return nil, false
+		}
+		params[seg.param] = v
+	}
+	return params, true
+}
+
+var validationOptions = &openapi3filter.Options{
+	AuthenticationFunc:  openapi3filter.NoopAuthenticationFunc,
+	SkipSettingDefaults: true,
+}
+
+// validateRequest checks parameters and body against the operation. The
+// body must be re-readable (GetBody set), as ServeHTTP arranges.
+func (s *spec) validateRequest(ctx context.Context, r *http.Request, rt *route, params map[string]string) error {
+	return openapi3filter.ValidateRequest(ctx, &openapi3filter.RequestValidationInput{
+		Request: r, PathParams: params, Route: &rt.kin, Options: validationOptions,
+	})
+}
+
+// validateResponse checks a response the fake is about to send.
+func (s *spec) validateResponse(ctx context.Context, r *http.Request, rt *route, params map[string]string, status int, h http.Header, body []byte) error {
+	return openapi3filter.ValidateResponse(ctx, &openapi3filter.ResponseValidationInput{
+		RequestValidationInput: &openapi3filter.RequestValidationInput{
+			Request: r, PathParams: params, Route: &rt.kin, Options: validationOptions,
+		},
+		Status: status,
+		Header: h,
+		Body:   io.NopCloser(bytes.NewReader(body)),
+	})
+}
+
+// responseSchema is the JSON schema of an operation's response, or nil.
+func (rt *route) responseSchema(status int) *openapi3.SchemaRef {
+	resp := rt.kin.Operation.Responses.Status(status)
+	if resp == nil || resp.Value == nil {
+		return nil
+	}
+	mt := resp.Value.Content.Get("application/json")
+	if mt == nil {
+		return nil
+	}
+	return mt.Schema
+}
+
+// validateWebhook checks an outgoing payload against its x-webhooks schema.
+func (s *spec) validateWebhook(name string, payload []byte) error {
+	sc := s.hooks[name]
+	if sc == nil {
+		return fmt.Errorf("webhook %s is not in the description", name)
+	}
+	var v any
+	if err := json.Unmarshal(payload, &v); err != nil {
+		return err
+	}
+	return sc.Value.VisitJSON(v)
+}
