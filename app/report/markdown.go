@@ -178,6 +178,10 @@ var mdReplacer = strings.NewReplacer(
 	`\`, `\\`, "`", "\\`", "*", `\*`, "_", `\_`, "[", `\[`, "]", `\]`, "~", `\~`,
 )
 
+// EscapeCell makes user content plain text in a Markdown table cell, for
+// callers that render tables of their own.
+func EscapeCell(s string) string { return escapeMarkdown(s) }
+
 func escapeMarkdown(s string) string {
 	s = strings.Map(func(r rune) rune {
 		switch {

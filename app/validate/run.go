@@ -169,6 +169,12 @@ func (c *Checker) read(path string, stdin io.Reader) ([]byte, error) {
 	return data, nil
 }
 
+// TooLarge is the result for a file of size bytes over limit, refused
+// before it is read.
+func TooLarge(path string, size, limit int64) *report.File {
+	return fileFailure(path, descriptor.RuleSize, (&sizeError{size: size, limit: limit}).Error())
+}
+
 func fileFailure(path, rule, msg string) *report.File {
 	f := descriptor.Finding{Severity: descriptor.SeverityError, Rule: rule, Message: msg, Line: 1, Column: 1}
 	return &report.File{Path: path, Documents: []report.Document{fileDocument([]descriptor.Finding{f})}}

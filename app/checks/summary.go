@@ -1,0 +1,75 @@
+package checks
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/portico-dev/portico/app/report"
+)
+
+// entitiesBudget is the part of the 65,535-character summary the entity
+// list may take; the findings table gets the rest.
+const entitiesBudget = 8 << 10
+
+// output renders the check's title and Markdown summary.
+func (r *Runner) output(res *result) (title, summary string) {
+	s := res.summary
+	switch {
+	case s.Files == 0:
+		return "No catalog descriptor changed", "This pull request changes no catalog descriptor (`catalog-info.yaml`, `*.catalog.yaml`), so there is nothing for portico to check.\n"
+	case s.Errors == 0 && s.Warnings == 0:
+		title = fmt.Sprintf("%s valid", plural(s.Documents, "entity", "entities"))
+	default:
+		title = fmt.Sprintf("%s, %s in %s", plural(s.Errors, "error", "errors"), plural(s.Warnings, "warning", "warnings"), plural(s.Files, "descriptor", "descriptors"))
+	}
+	entities := entityTable(res.files, entitiesBudget)
+	md := report.NewMarkdownSummary(CheckName, report.CheckRunSummaryLimit-len(entities))
+	for _, f := range res.files {
+		md.Add(f)
+	}
+	return title, entities + md.Render(s)
+}
+
+// entityTable lists the entities the change declares, within budget bytes.
+func entityTable(files []*report.File, budget int) string {
+	var b strings.Builder
+	b.WriteString("### Entities in this change\n\n| Entity | File | Valid |\n| --- | --- | --- |\n")
+	left := 0
+	for _, f := range files {
+		for _, d := range f.Documents {
+			if d.Index == 0 {
+				continue
+			}
+			row := entityRow(f.Path, d)
+			if left > 0 || b.Len()+len(row)+64 > budget {
+				left++
+				continue
+			}
+			b.WriteString(row)
+		}
+	}
+	if left > 0 {
+		fmt.Fprintf(&b, "\n… and %d more entities.\n", left)
+	}
+	b.WriteString("\n")
+	return b.String()
+}
+
+func entityRow(path string, d report.Document) string {
+	name := "(unnamed)"
+	if d.Name != "" {
+		name = fmt.Sprintf("%s:%s/%s", strings.ToLower(d.Kind), d.Namespace, d.Name)
+	}
+	valid := "✅"
+	if !d.Valid {
+		valid = "❌"
+	}
+	return fmt.Sprintf("| %s | %s:%d | %s |\n", report.EscapeCell(name), report.EscapeCell(path), d.Line, valid)
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}

@@ -1,0 +1,173 @@
+package platform
+
+import (
+	"context"
+	"encoding/base64"
+	"fmt"
+	"io/fs"
+	"strings"
+	"sync"
+	"testing/fstest"
+
+	"github.com/google/go-github/v62/github"
+
+	"github.com/portico-dev/portico/app/policy"
+	"github.com/portico-dev/portico/policies"
+)
+
+// PoliciesDir is the folder of the configuration repository that holds
+// the Rego bundle.
+const PoliciesDir = "policies"
+
+// maxPolicyFiles bounds what one configuration repository may make us fetch.
+const maxPolicyFiles = 500
+
+// Clients gives the API client of an installation.
+type Clients interface {
+	Installation(id int64) (*github.Client, error)
+}
+
+// Source yields the compiled policy engine for an installation.
+type Source struct {
+	repo    string // owner/name, or "" for a fixed bundle
+	fixed   *policy.Engine
+	clients Clients
+
+	mu    sync.Mutex
+	sha   string // commit the cached engine was compiled from
+	cache *policy.Engine
+}
+
+// Fixed returns a Source that always gives the bundle in fsys: the embedded
+// defaults, or a local directory.
+func Fixed(ctx context.Context, fsys fs.FS) (*Source, error) {
+	if fsys == nil {
+		fsys = policies.FS
+	}
+	eng, err := policy.New(ctx, fsys)
+	if err != nil {
+		return nil, fmt.Errorf("platform policies: %w", err)
+	}
+	return &Source{fixed: eng}, nil
+}
+
+// Repository returns a Source that reads policies/ from the default branch
+// of repo ("owner/name") through each installation's client, compiling
+// once per commit. A repository without a policies/ folder gives the
+// embedded defaults.
+func Repository(repo string, clients Clients) (*Source, error) {
+	if _, _, ok := strings.Cut(repo, "/"); !ok {
+		return nil, fmt.Errorf("platform repository %q: want owner/name", repo)
+	}
+	return &Source{repo: repo, clients: clients}, nil
+}
+
+// Policy returns the engine to check installation's pull requests with.
+func (s *Source) Policy(ctx context.Context, installation int64) (*policy.Engine, error) {
+	if s.repo == "" {
+		return s.fixed, nil
+	}
+	c, err := s.clients.Installation(installation)
+	if err != nil {
+		return nil, fmt.Errorf("platform policies: %w", err)
+	}
+	owner, name, _ := strings.Cut(s.repo, "/")
+	sha, err := defaultBranchTip(ctx, c, owner, name)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.sha == sha && s.cache != nil {
+		return s.cache, nil
+	}
+	eng, err := compileAt(ctx, c, owner, name, sha)
+	if err != nil {
+		return nil, err
+	}
+	s.sha, s.cache = sha, eng
+	return eng, nil
+}
+
+func defaultBranchTip(ctx context.Context, c *github.Client, owner, name string) (string, error) {
+	repo, _, err := c.Repositories.Get(ctx, owner, name)
+	if err != nil {
+		return "", fmt.Errorf("platform repository %s/%s: %w", owner, name, err)
+	}
+	branch, _, err := c.Repositories.GetBranch(ctx, owner, name, repo.GetDefaultBranch(), 1)
+	if err != nil {
+		return "", fmt.Errorf("platform repository %s/%s default branch: %w", owner, name, err)
+	}
+	return branch.GetCommit().GetSHA(), nil
+}
+
+// compileAt fetches policies/ at commit sha and compiles it. It reads the
+// root tree, then only the policies/ subtree, so a large repository costs
+// no more than a small one.
+func compileAt(ctx context.Context, c *github.Client, owner, name, sha string) (*policy.Engine, error) {
+	dir, err := policiesTree(ctx, c, owner, name, sha)
+	if err != nil {
+		return nil, err
+	}
+	var fsys fs.FS = policies.FS
+	if dir != nil {
+		if fsys, err = fetchRego(ctx, c, owner, name, dir); err != nil {
+			return nil, err
+		}
+	}
+	eng, err := policy.New(ctx, fsys)
+	if err != nil {
+		return nil, fmt.Errorf("platform policies at %s: %w", sha[:min(len(sha), 12)], err)
+	}
+	return eng, nil
+}
+
+// policiesTree returns the policies/ subtree at commit sha, or nil when the
+// repository has none.
+func policiesTree(ctx context.Context, c *github.Client, owner, name, sha string) (*github.Tree, error) {
+	root, _, err := c.Git.GetTree(ctx, owner, name, sha, false)
+	if err != nil {
+		return nil, fmt.Errorf("platform repository tree at %s: %w", sha, err)
+	}
+	for _, e := range root.Entries {
+		if e.GetPath() == PoliciesDir && e.GetType() == "tree" {
+			t, _, err := c.Git.GetTree(ctx, owner, name, e.GetSHA(), true)
+			if err != nil {
+				return nil, fmt.Errorf("platform repository %s/: %w", PoliciesDir, err)
+			}
+			return t, nil
+		}
+	}
+	return nil, nil
+}
+
+func fetchRego(ctx context.Context, c *github.Client, owner, name string, dir *github.Tree) (fs.FS, error) {
+	files := fstest.MapFS{}
+	for _, e := range dir.Entries {
+		p := e.GetPath()
+		if e.GetType() != "blob" || !strings.HasSuffix(p, ".rego") {
+			continue
+		}
+		if len(files) >= maxPolicyFiles {
+			return nil, fmt.Errorf("platform repository: more than %d policy files", maxPolicyFiles)
+		}
+		data, err := blob(ctx, c, owner, name, e.GetSHA())
+		if err != nil {
+			return nil, fmt.Errorf("platform policy %s/%s: %w", PoliciesDir, p, err)
+		}
+		files[p] = &fstest.MapFile{Data: data}
+	}
+	return files, nil
+}
+
+// blob fetches a blob's content.
+func blob(ctx context.Context, c *github.Client, owner, name, sha string) ([]byte, error) {
+	b, _, err := c.Git.GetBlob(ctx, owner, name, sha)
+	if err != nil {
+		return nil, err
+	}
+	if b.GetEncoding() != "base64" {
+		return []byte(b.GetContent()), nil
+	}
+	return base64.StdEncoding.DecodeString(strings.ReplaceAll(b.GetContent(), "\n", ""))
+}
