@@ -2,6 +2,7 @@ package jobs
 
 import (
 	"context"
+	"io"
 	"log/slog"
 	"testing"
 	"time"
@@ -31,8 +32,10 @@ type fastRetry struct{}
 
 func (fastRetry) NextRetry(*rivertype.JobRow) time.Time { return time.Now().Add(10 * time.Millisecond) }
 
-func testLogger(t testing.TB) *slog.Logger {
-	return slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelError}))
+func testLogger(t testing.TB) *slog.Logger { return testLoggerTo(t.Output()) }
+
+func testLoggerTo(w io.Writer) *slog.Logger {
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelError}))
 }
 
 // testOptions shortens River's intervals so tests run in milliseconds.
@@ -89,6 +92,9 @@ func record(t testing.TB, q *Queue, id string, jobs ...river.JobArgs) {
 		t.Fatalf("Record(%s) = %v, %v", id, dup, err)
 	}
 }
+
+// timeoutShort bounds waits for things that take milliseconds.
+const timeoutShort = 5 * time.Second
 
 func waitFor(t testing.TB, timeout time.Duration, what string, cond func() bool) {
 	t.Helper()

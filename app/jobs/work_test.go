@@ -33,7 +33,7 @@ func TestJobsSettleDelivery(t *testing.T) {
 	if ran.Load() != 2 {
 		t.Errorf("handler ran %d times, want 2", ran.Load())
 	}
-	if n := count(t, db, `SELECT COUNT(*) FROM river_job WHERE state = 'completed'`); n != 2 {
+	if n := count(t, db, `SELECT COUNT(*) FROM river_job WHERE kind = 'test' AND state = 'completed'`); n != 2 {
 		t.Errorf("%d completed jobs, want 2", n)
 	}
 	if n := count(t, db, `SELECT COUNT(*) FROM delivery_jobs`); n != 0 {
