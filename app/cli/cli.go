@@ -50,6 +50,7 @@ func commands() []command {
 	return []command{
 		{"validate", "check catalog descriptors with Backstage's rules and the organisation's policies", runValidateCmd},
 		{"policy", "work with Rego policies (policy test)", runPolicyCmd},
+		{"serve", "run the GitHub App: webhooks, pull request checks (first run: a setup page)", runServeCmd},
 		{"dev", "developer tools: a synthetic descriptor corpus (dev corpus)", runDevCmd},
 		{"version", "print the version", runVersionCmd},
 	}

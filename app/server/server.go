@@ -1,0 +1,123 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync/atomic"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/riverqueue/river"
+
+	"github.com/portico-dev/portico/app/checks"
+	"github.com/portico-dev/portico/app/config"
+	"github.com/portico-dev/portico/app/jobs"
+	"github.com/portico-dev/portico/app/store"
+)
+
+// shutdownGrace is how long running jobs and requests get to finish on
+// SIGTERM before they are interrupted (and retried after restart).
+const shutdownGrace = 20 * time.Second
+
+// Server is a running portico App.
+type Server struct {
+	cfg   *config.Config
+	log   *slog.Logger
+	reg   *prometheus.Registry
+	db    *store.DB
+	queue *jobs.Queue
+	app   atomic.Pointer[appMode] // nil until a GitHub App is configured
+	setup http.Handler            // the setup page, while no App is configured
+}
+
+// New opens the database and queue and, when the configuration names a
+// GitHub App, the App's clients. Without one it serves the setup page.
+func New(ctx context.Context, cfg *config.Config, log *slog.Logger) (*Server, error) {
+	s := &Server{cfg: cfg, log: log, reg: prometheus.NewRegistry()}
+	s.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	for _, w := range cfg.Warnings() {
+		log.Warn(w)
+	}
+	db, err := store.Open(ctx, store.Options{DataDir: cfg.DataDir, DatabaseURL: cfg.Database.URL.Reveal()})
+	if err != nil {
+		return nil, err
+	}
+	s.db = db
+	s.queue, err = jobs.New(db, jobs.Options{Logger: log, Registerer: s.reg})
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	jobs.Handle(s.queue, s.workCheck)
+	if err := s.configure(ctx); err != nil {
+		s.close(ctx)
+		return nil, err
+	}
+	return s, nil
+}
+
+// configure enters App mode from the configuration, or prepares the setup
+// page.
+func (s *Server) configure(ctx context.Context) error {
+	if s.cfg.AppConfigured() {
+		return s.enterAppMode(ctx, s.cfg)
+	}
+	h, err := newSetup(s)
+	if err != nil {
+		return err
+	}
+	s.setup = h
+	return nil
+}
+
+// workCheck runs a pull request check with the App mode of the moment;
+// jobs recorded before the App exists wait for it.
+func (s *Server) workCheck(ctx context.Context, job *river.Job[checks.CheckArgs]) error {
+	a := s.app.Load()
+	if a == nil {
+		return errNotConfigured
+	}
+	return a.checks.Work(ctx, job)
+}
+
+var errNotConfigured = errors.New("no GitHub App is configured yet")
+
+// Run serves on ln until ctx ends, then shuts down gracefully: the
+// listener stops, in-flight requests finish, running jobs get
+// shutdownGrace to complete.
+func (s *Server) Run(ctx context.Context, ln net.Listener) error {
+	if err := s.queue.Start(ctx); err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	s.log.Info("portico serving", "addr", ln.Addr().String(), "app_configured", s.app.Load() != nil)
+	select {
+	case err := <-errc:
+		s.close(context.Background())
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	s.log.Info("shutting down")
+	stopCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	err := srv.Shutdown(stopCtx)
+	return errors.Join(err, s.close(stopCtx))
+}
+
+func (s *Server) close(ctx context.Context) error {
+	var errs []error
+	if s.queue != nil {
+		errs = append(errs, s.queue.Stop(ctx))
+	}
+	if s.db != nil {
+		errs = append(errs, s.db.Close())
+	}
+	return errors.Join(errs...)
+}
