@@ -102,7 +102,7 @@ func (s *Server) createCheckRun(c *call) {
 	a := c.cred.tok.inst.app
 	cr := &checkRun{repo: r, app: a, suite: s.suite(r, a, req.HeadSHA)}
 	cr.ID, cr.AppID, cr.HeadSHA, cr.Status = s.st.newID(), a.id, req.HeadSHA, "queued"
-	cr.StartedAt = time.Now()
+	cr.StartedAt, cr.DetailsURL = time.Now(), s.appHomepage(a)
 	applyCheckRun(&cr.CheckRun, req)
 	s.st.checkRuns[cr.ID] = cr
 	c.json(http.StatusCreated, s.checkRunJSON(cr))

@@ -263,7 +263,7 @@ func readCommit(ctx context.Context, dir, sha string) (commitMeta, error) {
 	}
 	m := commitMeta{sha: f[0], tree: f[1], parents: strings.Fields(f[2]),
 		authorName: f[3], authorEmail: f[4], committerName: f[6], committerEmail: f[7],
-		message: strings.TrimSuffix(f[9], "\n")}
+		message: strings.TrimRight(f[9], "\n")}
 	m.authorDate, _ = time.Parse(time.RFC3339, f[5])
 	m.committerDate, _ = time.Parse(time.RFC3339, f[8])
 	return m, nil

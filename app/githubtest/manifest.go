@@ -85,6 +85,9 @@ func (s *Server) createFromManifest(w http.ResponseWriter, r *http.Request) {
 		opts.Events = []string{}
 	}
 	a := s.registerApp(opts, key)
+	s.mu.Lock()
+	a.homepage = m.URL
+	s.mu.Unlock()
 	code := randomString(20)
 	s.mu.Lock()
 	s.st.manifestCodes[code] = manifestCode{app: a, expires: time.Now().Add(manifestCodeLifetime)}

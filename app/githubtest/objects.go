@@ -28,10 +28,19 @@ func (s *Server) appJSON(a *app) obj {
 	return obj{
 		"id": a.id, "slug": a.slug, "node_id": nodeID("Integration", a.id), "client_id": a.clientID,
 		"owner": s.userJSON(a.owner), "name": a.name, "description": "",
-		"external_url": s.base, "html_url": s.base + "/apps/" + a.slug,
+		"external_url": s.appHomepage(a), "html_url": s.base + "/apps/" + a.slug,
 		"created_at": ts(a.created), "updated_at": ts(a.created),
 		"permissions": a.permissions, "events": appEvents(a), "installations_count": s.installationCount(a),
 	}
+}
+
+// appHomepage is an App's external URL, which GitHub also uses as the
+// details_url of check runs that give none.
+func (s *Server) appHomepage(a *app) string {
+	if a.homepage != "" {
+		return a.homepage
+	}
+	return s.base + "/apps/" + a.slug
 }
 
 func appEvents(a *app) []string {

@@ -31,6 +31,7 @@ type app struct {
 	events        []string // nil: every event
 	permissions   map[string]string
 	setupURL      string
+	homepage      string
 	created       time.Time
 }
 
