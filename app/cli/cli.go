@@ -51,7 +51,7 @@ func commands() []command {
 		{"validate", "check catalog descriptors with Backstage's rules and the organisation's policies", runValidateCmd},
 		{"policy", "work with Rego policies (policy test)", runPolicyCmd},
 		{"serve", "run the GitHub App: webhooks, pull request checks (first run: a setup page)", runServeCmd},
-		{"dev", "developer tools: a synthetic descriptor corpus (dev corpus)", runDevCmd},
+		{"dev", "developer tools: dev corpus, dev load, dev github (a fake GitHub to try portico serve)", runDevCmd},
 		{"version", "print the version", runVersionCmd},
 	}
 }

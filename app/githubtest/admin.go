@@ -98,6 +98,7 @@ func adminJSON(fn adminFunc) http.Handler {
 		}
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
 		enc.Encode(v)
 	})
 }

@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -48,13 +49,38 @@ type App struct {
 // CreateApp registers an App. When it has a webhook URL, GitHub's ping
 // is delivered to it.
 func (s *Server) CreateApp(opts AppOptions) (App, error) {
-	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	key, err := s.newAppKey()
 	if err != nil {
 		return App{}, fmt.Errorf("create app: %w", err)
 	}
 	a := s.registerApp(opts, key)
 	s.deliverPing(a)
 	return s.appCredentials(a), nil
+}
+
+// appKeys are the private keys of Apps: the nth App of every Server in the
+// process gets the nth key. Apps of one server never share a key, and
+// tests, which make many servers, do not wait for a 2048-bit key each.
+var appKeys struct {
+	sync.Mutex
+	keys []*rsa.PrivateKey
+}
+
+func (s *Server) newAppKey() (*rsa.PrivateKey, error) {
+	s.mu.Lock()
+	n := s.keysUsed
+	s.keysUsed++
+	s.mu.Unlock()
+	appKeys.Lock()
+	defer appKeys.Unlock()
+	for len(appKeys.keys) <= n {
+		key, err := rsa.GenerateKey(rand.Reader, 2048)
+		if err != nil {
+			return nil, err
+		}
+		appKeys.keys = append(appKeys.keys, key)
+	}
+	return appKeys.keys[n], nil
 }
 
 func (s *Server) registerApp(opts AppOptions, key *rsa.PrivateKey) *app {
@@ -206,8 +232,9 @@ func (s *Server) changeInstallationRepos(id int64, action string, names []string
 			s.mu.Unlock()
 			return fmt.Errorf("installation repositories: no repository %s/%s", i.account.login, name)
 		}
-		i.repos[r.id] = action == "added"
-		if action == "removed" {
+		if action == "added" {
+			i.repos[r.id] = true
+		} else {
 			delete(i.repos, r.id)
 		}
 		changed = append(changed, r)

@@ -18,21 +18,21 @@ const (
 
 // CheckRun is a check run as the fake holds it.
 type CheckRun struct {
-	ID          int64
-	AppID       int64
-	Name        string
-	HeadSHA     string
-	Status      string // queued, in_progress or completed
-	Conclusion  string // "" until completed
-	ExternalID  string
-	DetailsURL  string
-	StartedAt   time.Time
-	CompletedAt time.Time
-	Title       string
-	Summary     string
-	Text        string
-	Annotations []Annotation // accumulated over every request, as on GitHub
-	Requests    int          // the create and update requests that made it
+	ID          int64        `json:"id"`
+	AppID       int64        `json:"app_id"`
+	Name        string       `json:"name"`
+	HeadSHA     string       `json:"head_sha"`
+	Status      string       `json:"status"`     // queued, in_progress or completed
+	Conclusion  string       `json:"conclusion"` // "" until completed
+	ExternalID  string       `json:"external_id"`
+	DetailsURL  string       `json:"details_url"`
+	StartedAt   time.Time    `json:"started_at"`
+	CompletedAt time.Time    `json:"completed_at"`
+	Title       string       `json:"title"`
+	Summary     string       `json:"summary"`
+	Text        string       `json:"text"`
+	Annotations []Annotation `json:"annotations"` // accumulated over every request, as on GitHub
+	Requests    int          `json:"requests"`    // the create and update requests that made it
 }
 
 // Annotation is a check run's line annotation.
@@ -384,7 +384,7 @@ func (s *Server) RerequestCheckRun(owner, name string, checkRunID int64) error {
 	s.mu.Lock()
 	payload := s.repoPayload(cr.repo, "rerequested", s.st.account(DefaultSender, "User"))
 	run := s.checkRunJSON(cr)
-	run["check_suite"] = s.suiteJSON(context.Background(), cr.suite, nil)
+	run["check_suite"] = s.suiteJSON(cr.suite, nil)
 	payload["check_run"] = run
 	inst := s.appInstallation(cr.app, cr.repo)
 	s.mu.Unlock()
@@ -402,7 +402,7 @@ func (s *Server) sendCheckSuite(ctx context.Context, cs *checkSuite, action stri
 	s.mu.Lock()
 	cs.branch = branch
 	payload := s.repoPayload(cs.repo, action, s.st.account(DefaultSender, "User"))
-	payload["check_suite"] = s.suiteJSON(ctx, cs, &head)
+	payload["check_suite"] = s.suiteJSON(cs, &head)
 	inst := s.appInstallation(cs.app, cs.repo)
 	s.mu.Unlock()
 	s.deliver(cs.app, inst, cs.repo.id, "check_suite", action, payload)
@@ -429,7 +429,7 @@ func (s *Server) branchAt(ctx context.Context, r *repo, sha string) string {
 
 // suiteJSON is a check suite as its events describe it; with Server.mu
 // held.
-func (s *Server) suiteJSON(ctx context.Context, cs *checkSuite, head *commitMeta) obj {
+func (s *Server) suiteJSON(cs *checkSuite, head *commitMeta) obj {
 	status, conclusion, count := "queued", any(nil), 0
 	for _, cr := range s.st.checkRuns {
 		if cr.suite == cs {

@@ -12,12 +12,12 @@ const maxCommentChars = 65536
 
 // IssueComment is a comment on an issue or pull request.
 type IssueComment struct {
-	ID          int64
-	IssueNumber int
-	User        string
-	Body        string
-	CreatedAt   time.Time
-	Reactions   []string // contents, in the order given: "+1", "eyes", ...
+	ID          int64     `json:"id"`
+	IssueNumber int       `json:"issue_number"`
+	User        string    `json:"user"`
+	Body        string    `json:"body"`
+	CreatedAt   time.Time `json:"created_at"`
+	Reactions   []string  `json:"reactions"` // contents, in the order given: "+1", "eyes", ...
 }
 
 // OpenIssue opens an issue and returns its number (issues and pull

@@ -1,11 +1,8 @@
 package githubtest
 
 import (
-	"crypto/rand"
-	"crypto/rsa"
 	"encoding/json"
 	"fmt"
-	"html"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -72,7 +69,7 @@ func (s *Server) createFromManifest(w http.ResponseWriter, r *http.Request) {
 	if strings.HasPrefix(r.URL.Path, "/organizations/") {
 		owner = strings.Split(r.URL.Path, "/")[2]
 	}
-	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	key, err := s.newAppKey()
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusInternalServerError)
 		return
@@ -154,5 +151,6 @@ func (s *Server) installPage(w http.ResponseWriter, r *http.Request, slug string
 		http.Redirect(w, r, fmt.Sprintf("%s?installation_id=%d&setup_action=install", a.setupURL, id), http.StatusFound)
 		return
 	}
-	fmt.Fprintf(w, "Installed %s on %s: installation %d.\n", html.EscapeString(a.slug), html.EscapeString(account), id)
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	fmt.Fprintf(w, "Installed %s on %s: installation %d.\n", a.slug, account, id)
 }

@@ -3,7 +3,6 @@ package githubtest
 import (
 	"fmt"
 	"sort"
-	"time"
 )
 
 // The JSON objects below are built from the state with Server.mu held.
@@ -219,6 +218,3 @@ func sortedIDs[V any](m map[int64]V) []int64 {
 	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
 	return ids
 }
-
-// since reports how long ago t was, for delivery durations.
-func since(t time.Time) time.Duration { return time.Since(t) }

@@ -14,19 +14,19 @@ const maxPullFiles = 3000
 
 // PullRequest is a pull request as the fake holds it.
 type PullRequest struct {
-	Number  int
-	ID      int64
-	Owner   string
-	Repo    string
-	Head    string // the head branch, "owner:branch" when it is in a fork
-	Base    string
-	HeadSHA string
-	BaseSHA string
-	Title   string
-	Body    string
-	Author  string
-	State   string // open or closed
-	Draft   bool
+	Number  int    `json:"number"`
+	ID      int64  `json:"id"`
+	Owner   string `json:"owner"`
+	Repo    string `json:"repo"`
+	Head    string `json:"head"` // the head branch, "owner:branch" when it is in a fork
+	Base    string `json:"base"`
+	HeadSHA string `json:"head_sha"`
+	BaseSHA string `json:"base_sha"`
+	Title   string `json:"title"`
+	Body    string `json:"body"`
+	Author  string `json:"author"`
+	State   string `json:"state"` // open or closed
+	Draft   bool   `json:"draft"`
 }
 
 // PullOption sets an optional field of a new pull request.

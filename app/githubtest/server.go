@@ -39,6 +39,7 @@ type Server struct {
 	writes     map[int64][]time.Time // content-creating requests per installation
 	buckets    map[string]*bucket
 	violations []Violation
+	keysUsed   int
 	closeOnce  sync.Once
 }
 
@@ -219,10 +220,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // Violation is a request or response that GitHub's description does not
 // allow, or a webhook payload that does not fit its schema.
 type Violation struct {
-	Kind   string // "unknown endpoint", "invalid request", "invalid response", "invalid webhook"
-	Method string
-	Path   string
-	Err    string
+	Kind   string `json:"kind"` // "unknown endpoint", "invalid request", "invalid response", "invalid webhook"
+	Method string `json:"method"`
+	Path   string `json:"path"`
+	Err    string `json:"error"`
 }
 
 func (v Violation) String() string {

@@ -26,20 +26,20 @@ const hookshotAgent = "GitHub-Hookshot/fake"
 
 // Delivery is a webhook delivery as GitHub records it.
 type Delivery struct {
-	ID             int64
-	GUID           string // X-GitHub-Delivery; a redelivery keeps the original's
-	Event          string
-	Action         string
-	AppID          int64
-	InstallationID int64
-	RepositoryID   int64
-	Redelivery     bool
-	DeliveredAt    time.Time
-	Duration       time.Duration
-	StatusCode     int    // the receiver's answer; 0 when there was none
-	Status         string // "OK", "Invalid HTTP Response: 503", or why there was no answer
-	Header         http.Header
-	Payload        []byte
+	ID             int64           `json:"id"`
+	GUID           string          `json:"guid"` // X-GitHub-Delivery; a redelivery keeps the original's
+	Event          string          `json:"event"`
+	Action         string          `json:"action"`
+	AppID          int64           `json:"app_id"`
+	InstallationID int64           `json:"installation_id"`
+	RepositoryID   int64           `json:"repository_id"`
+	Redelivery     bool            `json:"redelivery"`
+	DeliveredAt    time.Time       `json:"delivered_at"`
+	Duration       time.Duration   `json:"duration_ns"`
+	StatusCode     int             `json:"status_code"` // the receiver's answer; 0 when there was none
+	Status         string          `json:"status"`      // "OK", "Invalid HTTP Response: 503", or why there was no answer
+	Header         http.Header     `json:"header"`
+	Payload        json.RawMessage `json:"payload"`
 }
 
 // delivery is a Delivery and the App that it went to.
@@ -132,7 +132,7 @@ func (s *Server) send(d *delivery) {
 	}
 	d.Duration = time.Since(d.DeliveredAt)
 	d.Status = deliveryStatus(d.StatusCode, err)
-	s.log.Info("githubtest: webhook", "event", d.Event, "action", d.Action, "guid", d.GUID, "status", d.StatusCode)
+	s.log.Info("githubtest: webhook", "event", d.Event, "action", d.Action, "guid", d.GUID, "status", d.Status)
 	s.mu.Lock()
 	s.st.deliveries = append(s.st.deliveries, d)
 	s.mu.Unlock()
