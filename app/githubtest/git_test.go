@@ -1,6 +1,7 @@
 package githubtest
 
 import (
+	"crypto/rand"
 	"net/url"
 	"os"
 	"os/exec"
@@ -72,6 +73,29 @@ func TestGitCloneAndPush(t *testing.T) {
 	commits := main["commits"].([]any)
 	if len(commits) != 1 || commits[0].(map[string]any)["added"].([]any)[0] != "pushed.yaml" {
 		t.Errorf("pushed commits = %v", commits)
+	}
+}
+
+// TestGitLargePush pushes a pack larger than git's post buffer, which git
+// sends with chunked encoding.
+func TestGitLargePush(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	dir := t.TempDir()
+	if out, err := gitCmd(t, dir, "clone", "--quiet", authURL(t, f, f.token(t)), "w"); err != nil {
+		t.Fatal(out)
+	}
+	w := filepath.Join(dir, "w")
+	big := make([]byte, 2<<20)
+	rand.Read(big)
+	must(t, os.WriteFile(filepath.Join(w, "big.bin"), big, 0o644))
+	for _, args := range [][]string{{"add", "."}, {"commit", "--quiet", "-m", "big"}, {"push", "--quiet", "origin", "main"}} {
+		if out, err := gitCmd(t, w, args...); err != nil {
+			t.Fatalf("git %s: %v: %s", args[0], err, out)
+		}
+	}
+	if len(f.hooks.find("push", "")) != 1 {
+		t.Error("no push webhook after a large push")
 	}
 }
 

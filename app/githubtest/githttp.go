@@ -2,8 +2,11 @@ package githubtest
 
 import (
 	"context"
+	"fmt"
+	"io"
 	"net/http"
 	"net/http/cgi"
+	"os"
 	"path/filepath"
 	"strings"
 )
@@ -23,8 +26,11 @@ func (s *Server) serveGit(w http.ResponseWriter, r *http.Request) {
 	}
 	push := r.URL.Query().Get("service") == "git-receive-pack" || strings.HasSuffix(r.URL.Path, "/git-receive-pack")
 	tok := s.gitToken(r, rp)
+	s.mu.Lock()
+	private := rp.private
+	s.mu.Unlock()
 	switch {
-	case tok == nil && (push || rp.private):
+	case tok == nil && (push || private):
 		w.Header().Set("WWW-Authenticate", `Basic realm="GitHub"`)
 		http.Error(w, "Invalid username or token.", http.StatusUnauthorized)
 		return
@@ -33,10 +39,14 @@ func (s *Server) serveGit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h, err := s.httpBackend(rp)
+	if err == nil {
+		err = spoolChunked(r)
+	}
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusInternalServerError)
 		return
 	}
+	defer r.Body.Close()
 	if !push || r.Method != http.MethodPost {
 		h.ServeHTTP(w, r)
 		return
@@ -72,6 +82,29 @@ func (s *Server) receivePack(w http.ResponseWriter, r *http.Request, rp *repo, h
 			s.branchUpdated(ctx, rp, name, sha, zeroSHA, pusher)
 		}
 	}
+}
+
+// spoolChunked reads a chunked request body (git sends large packs so)
+// into a temporary file, because CGI needs a Content-Length.
+func spoolChunked(r *http.Request) error {
+	if r.ContentLength >= 0 || r.Body == nil {
+		return nil
+	}
+	f, err := os.CreateTemp("", "githubtest-pack-")
+	if err != nil {
+		return fmt.Errorf("spool request: %w", err)
+	}
+	os.Remove(f.Name()) // the open file stays readable
+	n, err := io.Copy(f, r.Body)
+	if err == nil {
+		_, err = f.Seek(0, io.SeekStart)
+	}
+	if err != nil {
+		f.Close()
+		return fmt.Errorf("spool request: %w", err)
+	}
+	r.Body, r.ContentLength, r.TransferEncoding = f, n, nil
+	return nil
 }
 
 func orZero(sha string) string {

@@ -84,12 +84,16 @@ func (s *Server) createFromManifest(w http.ResponseWriter, r *http.Request) {
 	a := s.registerApp(opts, key)
 	s.mu.Lock()
 	a.homepage = m.URL
-	s.mu.Unlock()
 	code := randomString(20)
-	s.mu.Lock()
 	s.st.manifestCodes[code] = manifestCode{app: a, expires: time.Now().Add(manifestCodeLifetime)}
 	s.mu.Unlock()
 	s.deliverPing(a)
+	http.Redirect(w, r, withCode(m.RedirectURL, code, r), http.StatusFound)
+}
+
+// withCode adds the manifest code, and the state the form carried in its
+// URL or fields, to the redirect URL.
+func withCode(redirect, code string, r *http.Request) string {
 	q := url.Values{"code": {code}}
 	if st := r.URL.Query().Get("state"); st != "" {
 		q.Set("state", st)
@@ -97,10 +101,10 @@ func (s *Server) createFromManifest(w http.ResponseWriter, r *http.Request) {
 		q.Set("state", st)
 	}
 	sep := "?"
-	if strings.Contains(m.RedirectURL, "?") {
+	if strings.Contains(redirect, "?") {
 		sep = "&"
 	}
-	http.Redirect(w, r, m.RedirectURL+sep+q.Encode(), http.StatusFound)
+	return redirect + sep + q.Encode()
 }
 
 // convertManifest exchanges a manifest code, once, for the App's

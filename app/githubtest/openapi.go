@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/url"
 	"sort"
@@ -190,7 +191,7 @@ func (r *route) matchPath(parts []string) (map[string]string, bool) {
 			continue
 		}
 		v, err := url.PathUnescape(value)
-		if err != nil || v == "" {
+		if err != nil || (v == "" && !seg.multi) {
 			return nil, false
 		}
 		params[seg.param] = v
@@ -207,15 +208,29 @@ var validationOptions = &openapi3filter.Options{
 // body must be re-readable (GetBody set), as ServeHTTP arranges.
 func (s *spec) validateRequest(ctx context.Context, r *http.Request, rt *route, params map[string]string) error {
 	return openapi3filter.ValidateRequest(ctx, &openapi3filter.RequestValidationInput{
-		Request: r, PathParams: params, Route: &rt.kin, Options: validationOptions,
+		Request: r, PathParams: rootPaths(rt, params), Route: &rt.kin, Options: validationOptions,
 	})
+}
+
+// rootPaths stands in for an empty multi-segment parameter: GitHub lists a
+// repository's root for GET .../contents/, though its description requires
+// a path.
+func rootPaths(rt *route, params map[string]string) map[string]string {
+	out := params
+	for _, seg := range rt.segments {
+		if seg.multi && params[seg.param] == "" {
+			out = maps.Clone(params)
+			out[seg.param] = "."
+		}
+	}
+	return out
 }
 
 // validateResponse checks a response the fake is about to send.
 func (s *spec) validateResponse(ctx context.Context, r *http.Request, rt *route, params map[string]string, status int, h http.Header, body []byte) error {
 	return openapi3filter.ValidateResponse(ctx, &openapi3filter.ResponseValidationInput{
 		RequestValidationInput: &openapi3filter.RequestValidationInput{
-			Request: r, PathParams: params, Route: &rt.kin, Options: validationOptions,
+			Request: r, PathParams: rootPaths(rt, params), Route: &rt.kin, Options: validationOptions,
 		},
 		Status: status,
 		Header: h,

@@ -51,6 +51,11 @@ func TestContents(t *testing.T) {
 	if len(dir) != 1 || dir[0].GetPath() != "docs/a.md" || dir[0].GetType() != "file" {
 		t.Errorf("docs at first commit = %v", dir)
 	}
+	_, root, _, err := f.client.Repositories.GetContents(ctx, "octo-org", "hello", "", nil)
+	must(t, err)
+	if len(root) != 2 || root[0].GetName() != "README.md" || root[1].GetName() != "catalog-info.yaml" {
+		t.Errorf("root listing = %v", root)
+	}
 	_, _, _, err = f.client.Repositories.GetContents(ctx, "octo-org", "hello", "docs/a.md", &github.RepositoryContentGetOptions{Ref: second})
 	if status(err) != http.StatusNotFound {
 		t.Errorf("deleted file: %v", err)

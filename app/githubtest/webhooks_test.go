@@ -98,3 +98,46 @@ func TestWebhooksFollowSubscriptions(t *testing.T) {
 		t.Errorf("an App subscribed to pull_request only got push, or missed installation")
 	}
 }
+
+func TestInstallationEvents(t *testing.T) {
+	t.Parallel()
+	srv := New(t)
+	hooks := newReceiver(t, secret)
+	app, err := srv.CreateApp(AppOptions{WebhookURL: hooks.srv.URL, WebhookSecret: secret})
+	must(t, err)
+	for _, name := range []string{"one", "two"} {
+		must(t, srv.CreateRepo("octo-org", name, ""))
+	}
+	inst, err := srv.CreateInstallation(app.ID, "octo-org", "one")
+	must(t, err)
+	must(t, srv.AddInstallationRepos(inst, "two"))
+	must(t, srv.RemoveInstallationRepos(inst, "one"))
+	f := &fixture{srv: srv, app: app, inst: inst}
+	c := newClient(t, srv, &bearer{f.tokenFor(t)})
+	list, _, err := c.Apps.ListRepos(t.Context(), nil)
+	must(t, err)
+	if list.GetTotalCount() != 1 || list.Repositories[0].GetName() != "two" {
+		t.Errorf("repositories after add and remove = %v", list.Repositories)
+	}
+	must(t, srv.DeleteInstallation(inst))
+	for _, e := range []struct{ event, action, key string }{
+		{"installation", "created", "repositories"},
+		{"installation_repositories", "added", "repositories_added"},
+		{"installation_repositories", "removed", "repositories_removed"},
+		{"installation", "deleted", "installation"},
+	} {
+		got := hooks.find(e.event, e.action)
+		if len(got) != 1 || got[0].payload[e.key] == nil {
+			t.Errorf("%s.%s: %d deliveries", e.event, e.action, len(got))
+		}
+	}
+	if got := hooks.find("installation_repositories", "added"); len(got) == 1 {
+		added := got[0].payload["repositories_added"].([]any)
+		if len(added) != 1 || added[0].(map[string]any)["full_name"] != "octo-org/two" {
+			t.Errorf("repositories_added = %v", added)
+		}
+	}
+	if _, _, err := c.Apps.ListRepos(t.Context(), nil); status(err) != http.StatusUnauthorized {
+		t.Errorf("token of a deleted installation: %v", err)
+	}
+}
