@@ -8,10 +8,12 @@
 // id seen before is reported as a duplicate and inserts nothing. Commits
 // are grouped: one writer goroutine owns every portico write, takes what
 // arrived while its previous commit was being fsynced, and commits it as one
-// transaction, each caller's part inside its own savepoint so that one
-// caller's failure rolls back only that part. One fsync then serves a whole
-// batch, which is what lets a single SQLite file take thousands of durable
-// deliveries a second.
+// transaction. The batch's deliveries go in with one multi-row statement
+// and their jobs with one River insert; if that fails, it is rolled back
+// and each caller's part is written alone in its own savepoint, so that one
+// caller's failure stays its own. One fsync and a handful of statements
+// then serve a whole batch, which is what lets a single SQLite file take
+// thousands of durable deliveries a second.
 //
 // Running. Handle (or HandleWorker) registers a River worker per job kind,
 // before Start. Every job runs through the same steps:
@@ -26,10 +28,12 @@
 //   - Retries are River's: errors retry with its backoff up to MaxAttempts
 //     (Options.MaxAttempts by default, or the args' own InsertOpts);
 //     river.JobCancel ends a job for good.
-//   - Completion of a successful job is written in the same transaction as
-//     the release of its key and its delivery's bookkeeping, through the
-//     group-committing writer (river.JobCompleteTx), so none of the three
-//     can happen without the others.
+//   - Success releases the key and settles the delivery's bookkeeping in
+//     one transaction through the group-committing writer, just before
+//     River records the job completed. A crash between the two makes River
+//     run the job again, which handlers (idempotent) and the bookkeeping
+//     (idempotent) absorb; doing it inside River's completion would cost a
+//     second completion per job.
 //
 // Deliveries are marked processed automatically rather than by handlers:
 // each job inserted with a delivery is tracked in delivery_jobs, and when

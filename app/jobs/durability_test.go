@@ -102,6 +102,9 @@ func TestKill9(t *testing.T) {
 		return count(t, db, `SELECT COUNT(*) FROM deliveries WHERE processed_at IS NULL`) == 0
 	})
 	total := count(t, db, `SELECT COUNT(*) FROM deliveries`)
+	waitFor(t, timeoutShort, "River to record every completion", func() bool {
+		return count(t, db, `SELECT COUNT(*) FROM river_job WHERE kind = 'durable' AND state = 'completed'`) == total
+	})
 	checks := []struct {
 		what  string
 		query string

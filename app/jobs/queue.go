@@ -119,7 +119,7 @@ func New(db *store.DB, opts Options) (*Queue, error) {
 	if err != nil {
 		return nil, fmt.Errorf("create River client: %w", err)
 	}
-	q.writer = newWriter(db.SQL(), opts.MaxBatch, opts.MaxBatchBytes, m.observeBatch)
+	q.writer = newWriter(db.SQL(), q.recordAll, opts.MaxBatch, opts.MaxBatchBytes, m.observeBatch)
 	return q, nil
 }
 

@@ -5,9 +5,11 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
 )
 
 // Delivery outcomes, as stored in deliveries.outcome.
@@ -41,10 +43,14 @@ type Delivery struct {
 	ReceivedAt time.Time
 }
 
+// insertDelivery takes one (?, ?, ?, ?, ?, ?, ?, ?) per row, then onConflict.
 const insertDelivery = `INSERT INTO deliveries
     (id, event, action, installation_id, repository, payload, received_at, outcome)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-ON CONFLICT (id) DO NOTHING`
+VALUES `
+
+const deliveryColumns = 8
+
+const onConflict = ` ON CONFLICT (id) DO NOTHING`
 
 // Record stores d and inserts jobs in one transaction, returning after the
 // commit: a nil error means both are on disk. If d.ID is already stored it
@@ -61,63 +67,184 @@ func (q *Queue) Record(ctx context.Context, d Delivery, jobs ...river.JobArgs) (
 		d.ReceivedAt = time.Now()
 	}
 	d.ReceivedAt = d.ReceivedAt.UTC()
-	params := make([]river.InsertManyParams, len(jobs))
+	d.Payload = nonNil(d.Payload)
+	rec := &recording{d: d, params: make([]river.InsertManyParams, len(jobs))}
 	for i, args := range jobs {
-		params[i] = river.InsertManyParams{Args: args}
+		rec.params[i] = river.InsertManyParams{Args: args}
 	}
-	err = q.writer.do(ctx, len(d.Payload), func(ctx context.Context, tx *sql.Tx) error {
-		var err error
-		duplicate, err = q.recordTx(ctx, tx, d, params)
+	o := &op{ctx: ctx, rec: rec, size: len(d.Payload), done: make(chan struct{})}
+	if err := q.writer.submit(o); err != nil {
+		return false, fmt.Errorf("record delivery %s: %w", d.ID, err)
+	}
+	q.metrics.recorded(rec.duplicate)
+	return rec.duplicate, nil
+}
+
+// recording is one Record call on its way through the writer.
+type recording struct {
+	d         Delivery
+	params    []river.InsertManyParams
+	duplicate bool
+}
+
+// recordAll writes a batch's recordings together: one statement per table
+// for the whole batch rather than per delivery, which is most of what
+// group commit saves besides fsyncs. If that fails (one caller's job args
+// River refuses, two callers' unique jobs colliding), it is rolled back and
+// each recording is written alone in its own savepoint, so that only the
+// culprit fails. Its error is the transaction's.
+func (q *Queue) recordAll(ctx context.Context, tx *sql.Tx, ops []*op) error {
+	if _, err := tx.ExecContext(ctx, "SAVEPOINT records"); err != nil {
+		return fmt.Errorf("savepoint: %w", err)
+	}
+	if q.recordTogether(ctx, tx, ops) == nil {
+		_, err := tx.ExecContext(ctx, "RELEASE SAVEPOINT records")
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT records"); err != nil {
+		return fmt.Errorf("rollback to savepoint: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, "RELEASE SAVEPOINT records"); err != nil {
+		return fmt.Errorf("release savepoint: %w", err)
+	}
+	for _, o := range ops {
+		o.fn = func(ctx context.Context, tx *sql.Tx) error { return q.recordTogether(ctx, tx, []*op{o}) }
+		if err := applyOne(ctx, tx, o); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// recordTogether stores the deliveries of ops, inserts the jobs of those
+// that were new, and tracks or settles them.
+func (q *Queue) recordTogether(ctx context.Context, tx *sql.Tx, ops []*op) error {
+	stored, err := insertDeliveries(ctx, tx, ops)
+	if err != nil {
+		return err
+	}
+	ids := make([]string, len(stored))
+	var params []river.InsertManyParams
+	var owner []int // owner[i] indexes stored for params[i]
+	for i, o := range stored {
+		ids[i] = o.rec.d.ID
+		params = append(params, o.rec.params...)
+		for range o.rec.params {
+			owner = append(owner, i)
+		}
+	}
+	results, err := q.insertJobs(ctx, tx, params)
+	if err != nil {
+		return err
+	}
+	owned, err := trackJobs(ctx, tx, ids, results, func(i int) int { return owner[i] })
+	if err != nil {
+		return err
+	}
+	var ignored []string
+	for i, n := range owned {
+		if n == 0 {
+			ignored = append(ignored, ids[i])
+		}
+	}
+	return markIgnored(ctx, tx, ignored)
+}
+
+// insertDeliveries inserts the deliveries of ops and returns the ops whose
+// delivery is new; the others are marked duplicate, including a repeat of
+// an id within the batch.
+func insertDeliveries(ctx context.Context, tx *sql.Tx, ops []*op) ([]*op, error) {
+	seen := make(map[string]bool, len(ops))
+	var candidates []*op
+	var rows [][]any
+	for _, o := range ops {
+		o.rec.duplicate = seen[o.rec.d.ID]
+		if !o.rec.duplicate {
+			seen[o.rec.d.ID] = true
+			candidates = append(candidates, o)
+			rows = append(rows, deliveryRow(o.rec.d))
+		}
+	}
+	inserted := make(map[string]bool, len(rows))
+	err := insertRows(ctx, tx, insertDelivery, deliveryColumns, rows, onConflict+" RETURNING id", func(r *sql.Rows) error {
+		var id string
+		err := r.Scan(&id)
+		inserted[id] = true
 		return err
 	})
 	if err != nil {
-		return false, fmt.Errorf("record delivery %s: %w", d.ID, err)
+		return nil, fmt.Errorf("insert deliveries: %w", err)
 	}
-	q.metrics.recorded(duplicate)
-	return duplicate, nil
+	var stored []*op
+	for _, o := range candidates {
+		if o.rec.duplicate = !inserted[o.rec.d.ID]; !o.rec.duplicate {
+			stored = append(stored, o)
+		}
+	}
+	return stored, nil
 }
 
-func (q *Queue) recordTx(ctx context.Context, tx *sql.Tx, d Delivery, params []river.InsertManyParams) (bool, error) {
-	res, err := tx.ExecContext(ctx, insertDelivery, d.ID, d.Event, nullString(d.Action),
-		nullInt(d.InstallationID), nullString(d.Repository), nonNil(d.Payload), d.ReceivedAt, OutcomeQueued)
-	if err != nil {
-		return false, fmt.Errorf("insert delivery: %w", err)
-	}
-	if n, err := res.RowsAffected(); err != nil || n == 0 {
-		return true, err
-	}
-	owned, err := q.insertJobs(ctx, tx, d.ID, params)
-	if err != nil {
-		return false, err
-	}
-	if owned == 0 {
-		_, err = tx.ExecContext(ctx, `UPDATE deliveries SET processed_at = ?, outcome = ? WHERE id = ?`,
-			d.ReceivedAt, OutcomeIgnored, d.ID)
-	}
-	return false, err
-}
-
-// insertJobs inserts params and tracks each job the delivery owns. A unique
-// job that River merged into an existing one belongs to another delivery.
-func (q *Queue) insertJobs(ctx context.Context, tx *sql.Tx, deliveryID string, params []river.InsertManyParams) (int, error) {
+// insertJobs inserts params with River, checking that the results line up
+// with them one to one.
+func (q *Queue) insertJobs(ctx context.Context, tx *sql.Tx, params []river.InsertManyParams) ([]*rivertype.JobInsertResult, error) {
 	if len(params) == 0 {
-		return 0, nil
+		return nil, nil
 	}
 	results, err := q.client.InsertManyTx(ctx, tx, params)
 	if err != nil {
-		return 0, fmt.Errorf("insert jobs: %w", err)
+		return nil, fmt.Errorf("insert jobs: %w", err)
 	}
-	owned := 0
-	for _, r := range results {
+	if len(results) != len(params) {
+		return nil, fmt.Errorf("insert jobs: %d results for %d jobs", len(results), len(params))
+	}
+	for i, r := range results {
+		if r.Job.Kind != params[i].Args.Kind() {
+			return nil, fmt.Errorf("insert jobs: result %d is a %s, not a %s", i, r.Job.Kind, params[i].Args.Kind())
+		}
+	}
+	return results, nil
+}
+
+// trackJobs records in delivery_jobs each inserted job as its delivery's,
+// ids[owner(i)] owning results[i], and returns how many each id owns. A
+// unique job that River merged into an existing one belongs to another
+// delivery and is not tracked.
+func trackJobs(ctx context.Context, tx *sql.Tx, ids []string, results []*rivertype.JobInsertResult, owner func(int) int) ([]int, error) {
+	owned := make([]int, len(ids))
+	var rows [][]any
+	for i, r := range results {
 		if r.UniqueSkippedAsDuplicate {
 			continue
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO delivery_jobs (job_id, delivery_id) VALUES (?, ?)`, r.Job.ID, deliveryID); err != nil {
-			return 0, fmt.Errorf("track job: %w", err)
-		}
-		owned++
+		rows = append(rows, []any{r.Job.ID, ids[owner(i)]})
+		owned[owner(i)]++
+	}
+	err := insertRows(ctx, tx, `INSERT INTO delivery_jobs (job_id, delivery_id) VALUES `, 2, rows, "", nil)
+	if err != nil {
+		return nil, fmt.Errorf("track jobs: %w", err)
 	}
 	return owned, nil
+}
+
+// markIgnored settles deliveries that own no job.
+func markIgnored(ctx context.Context, tx *sql.Tx, ids []string) error {
+	for chunk := range slices.Chunk(ids, maxRowsPerStatement) {
+		args := make([]any, 0, len(chunk)+1)
+		args = append(args, OutcomeIgnored)
+		for _, id := range chunk {
+			args = append(args, id)
+		}
+		query := `UPDATE deliveries SET processed_at = received_at, outcome = ? WHERE id IN (` + placeholders(len(chunk)) + `)`
+		if _, err := tx.ExecContext(ctx, query, args...); err != nil {
+			return fmt.Errorf("settle ignored deliveries: %w", err)
+		}
+	}
+	return nil
+}
+
+func deliveryRow(d Delivery) []any {
+	return []any{d.ID, d.Event, nullString(d.Action), nullInt(d.InstallationID), nullString(d.Repository),
+		d.Payload, d.ReceivedAt, OutcomeQueued}
 }
 
 func nullString(s string) sql.NullString { return sql.NullString{String: s, Valid: s != ""} }

@@ -12,14 +12,20 @@ import (
 // ErrStopped is returned by Record, and by any write, once Stop has begun.
 var ErrStopped = errors.New("jobs: queue stopped")
 
-// op is one caller's part of a group commit.
+// op is one caller's part of a group commit: either fn, run alone in a
+// savepoint, or rec, a delivery recorded together with the batch's others.
 type op struct {
 	ctx  context.Context
 	fn   func(ctx context.Context, tx *sql.Tx) error
+	rec  *recording
 	size int
 	err  error
 	done chan struct{}
 }
+
+// recordBatch writes a batch's recordings in tx, setting each op's own
+// error; its error is the transaction's.
+type recordBatch func(ctx context.Context, tx *sql.Tx, ops []*op) error
 
 // writer is the group committer: one goroutine that owns every portico
 // write. While a commit is being fsynced, new ops queue in the channel; the
@@ -28,6 +34,7 @@ type op struct {
 // an idle writer commits a lone op at once, a busy one amortises its fsync.
 type writer struct {
 	db       *sql.DB
+	record   recordBatch
 	ops      chan *op
 	maxBatch int
 	maxBytes int
@@ -39,9 +46,10 @@ type writer struct {
 	stopped chan struct{}
 }
 
-func newWriter(db *sql.DB, maxBatch, maxBytes int, observe func(int)) *writer {
+func newWriter(db *sql.DB, record recordBatch, maxBatch, maxBytes int, observe func(int)) *writer {
 	w := &writer{
 		db:       db,
+		record:   record,
 		ops:      make(chan *op, maxBatch),
 		maxBatch: maxBatch,
 		maxBytes: maxBytes,
@@ -58,7 +66,12 @@ func newWriter(db *sql.DB, maxBatch, maxBytes int, observe func(int)) *writer {
 // transaction, in bytes, for the batch bound. If ctx ends first, do returns
 // ctx's error, and fn may still commit.
 func (w *writer) do(ctx context.Context, size int, fn func(ctx context.Context, tx *sql.Tx) error) error {
-	o := &op{ctx: ctx, fn: fn, size: size, done: make(chan struct{})}
+	return w.submit(&op{ctx: ctx, fn: fn, size: size, done: make(chan struct{})})
+}
+
+// submit queues o and waits for its commit, as do describes.
+func (w *writer) submit(o *op) error {
+	ctx := o.ctx
 	if err := w.send(ctx, o); err != nil {
 		return err
 	}
@@ -143,21 +156,33 @@ func (w *writer) commit(batch []*op) {
 	}
 }
 
-// apply runs batch in one transaction. An op's own failure is rolled back
-// to its savepoint and stays its own; a failure of the transaction itself
-// (begin, a savepoint statement, commit) is returned and fails every op
-// that had not already failed on its own.
+// apply runs batch in one transaction: each fn op in its own savepoint,
+// then the recordings together (see recordAll). An op's own failure is
+// rolled back to its savepoint and stays its own; a failure of the
+// transaction itself (begin, a savepoint statement, commit) is returned and
+// fails every op that had not already failed on its own.
 func (w *writer) apply(batch []*op) error {
 	ctx := context.Background()
 	tx, err := w.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
+	var recs []*op
 	for _, o := range batch {
 		if o.err = o.ctx.Err(); o.err != nil {
 			continue // its caller has gone; do not write on its behalf
 		}
+		if o.rec != nil {
+			recs = append(recs, o)
+			continue
+		}
 		if err := applyOne(ctx, tx, o); err != nil {
+			tx.Rollback()
+			return err
+		}
+	}
+	if len(recs) > 0 {
+		if err := w.record(ctx, tx, recs); err != nil {
 			tx.Rollback()
 			return err
 		}
@@ -169,8 +194,8 @@ func (w *writer) apply(batch []*op) error {
 }
 
 // applyOne runs o between SAVEPOINT and RELEASE. Its context keeps the
-// caller's values (River's client, for JobCompleteTx) but not its
-// cancellation, which would interrupt a statement in a shared transaction.
+// caller's values (River's client, a logger) but not its cancellation,
+// which would interrupt a statement in a shared transaction.
 func applyOne(ctx context.Context, tx *sql.Tx, o *op) error {
 	if _, err := tx.ExecContext(ctx, "SAVEPOINT op"); err != nil {
 		return fmt.Errorf("savepoint: %w", err)

@@ -17,7 +17,7 @@ func newTestWriter(t *testing.T) (*writer, *sql.DB, func() func()) {
 	if _, err := db.Exec(`CREATE TABLE scratch (v TEXT PRIMARY KEY)`); err != nil {
 		t.Fatal(err)
 	}
-	w := newWriter(db, 64, 1<<20, func(int) {})
+	w := newWriter(db, nil, 64, 1<<20, func(int) {})
 	t.Cleanup(w.stop)
 	block := func() func() {
 		held, release := make(chan struct{}), make(chan struct{})
@@ -67,8 +67,8 @@ func TestWriterBatchIsolation(t *testing.T) {
 	for i, tt := range tests {
 		results[i] = make(chan error, 1)
 		go func() { results[i] <- w.do(context.Background(), 0, tt.fn) }()
+		waitFor(t, timeoutShort, "op queued", func() bool { return len(w.ops) == i+1 }) // in order
 	}
-	waitFor(t, timeoutShort, "ops queued", func() bool { return len(w.ops) == len(tests) })
 	release()
 	for i, tt := range tests {
 		err := <-results[i]

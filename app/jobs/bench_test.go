@@ -1,0 +1,119 @@
+package jobs
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/riverqueue/river"
+)
+
+// benchPayloadSize is about a GitHub pull_request delivery's size.
+const benchPayloadSize = 16 << 10
+
+// benchPayload is JSON of benchPayloadSize bytes.
+var benchPayload = []byte(`{"action":"synchronize","pad":"` + strings.Repeat("x", benchPayloadSize-35) + `"}`)
+
+// benchQueue returns a queue with one registered kind, working jobs (with
+// a handler that does nothing) if working is set.
+func benchQueue(b *testing.B, working bool) *Queue {
+	opts := testOptions(b)
+	opts.DeliveryRetention = -1
+	q := newQueue(b, openDB(b, b.TempDir()), opts)
+	Handle(q, func(context.Context, *river.Job[testArgs]) error { return nil })
+	if working {
+		startQueue(b, q)
+	}
+	return q
+}
+
+// benchRecord records delivery number n, with one serialized job.
+func benchRecord(q *Queue, n int64) (time.Duration, error) {
+	start := time.Now()
+	_, err := q.Record(context.Background(), Delivery{
+		ID: fmt.Sprint("bench-", n), Event: "pull_request", Action: "synchronize",
+		InstallationID: 1, Repository: "acme/web", Payload: benchPayload,
+	}, testArgs{N: int(n), Key: fmt.Sprint("pr:acme/web@", n%50)})
+	return time.Since(start), err
+}
+
+// BenchmarkRecord measures durable Record calls: "parallel" with many
+// concurrent callers as fast as they go (throughput, and latency at
+// saturation), "rate-1000" with one call started every millisecond, as a
+// steady 1,000 deliveries a second would (latency at the target load).
+// Each is run with the queue idle and with it working the jobs as they
+// arrive, which competes for the one database connection.
+func BenchmarkRecord(b *testing.B) {
+	for _, working := range []bool{false, true} {
+		mode := map[bool]string{false: "idle", true: "working"}[working]
+		b.Run("parallel/"+mode, func(b *testing.B) { benchParallel(b, benchQueue(b, working)) })
+		b.Run("rate-1000/"+mode, func(b *testing.B) { benchRate(b, benchQueue(b, working), time.Millisecond) })
+	}
+}
+
+func benchParallel(b *testing.B, q *Queue) {
+	var seq atomic.Int64
+	var mu sync.Mutex
+	var latencies []time.Duration
+	b.SetParallelism(32) // callers blocked on commits, like HTTP handlers
+	b.ResetTimer()
+	start := time.Now()
+	b.RunParallel(func(pb *testing.PB) {
+		var local []time.Duration
+		for pb.Next() {
+			d, err := benchRecord(q, seq.Add(1))
+			if err != nil {
+				b.Error(err)
+				return
+			}
+			local = append(local, d)
+		}
+		mu.Lock()
+		latencies = append(latencies, local...)
+		mu.Unlock()
+	})
+	report(b, latencies, time.Since(start))
+}
+
+func benchRate(b *testing.B, q *Queue, every time.Duration) {
+	latencies := make([]time.Duration, b.N)
+	var wg sync.WaitGroup
+	b.ResetTimer()
+	start := time.Now()
+	for i := range b.N {
+		// Sleep to the i-th arrival; latency counts from the arrival, so a
+		// late start is charged to Record.
+		arrival := start.Add(time.Duration(i) * every)
+		time.Sleep(time.Until(arrival))
+		wg.Go(func() {
+			_, err := benchRecord(q, int64(i))
+			if err != nil {
+				b.Error(err)
+			}
+			latencies[i] = time.Since(arrival)
+		})
+	}
+	wg.Wait()
+	report(b, latencies, time.Since(start))
+}
+
+func report(b *testing.B, latencies []time.Duration, elapsed time.Duration) {
+	b.StopTimer()
+	if len(latencies) == 0 {
+		return
+	}
+	slices.Sort(latencies)
+	pct := func(p float64) float64 {
+		return float64(latencies[int(p*float64(len(latencies)-1))].Microseconds()) / 1000
+	}
+	b.ReportMetric(float64(len(latencies))/elapsed.Seconds(), "records/s")
+	b.ReportMetric(pct(0.50), "p50-ms")
+	b.ReportMetric(pct(0.99), "p99-ms")
+	b.ReportMetric(float64(latencies[len(latencies)-1].Microseconds())/1000, "max-ms")
+	b.ReportMetric(0, "ns/op")
+}
