@@ -164,7 +164,7 @@ func (s *Server) createComment(c *call) {
 	cm := s.addComment(r, is, c.cred.tok.inst.app.bot, req.Body)
 	c.json(http.StatusCreated, s.commentJSON(cm))
 	s.mu.Unlock()
-	s.sendComment(r, is, cm)
+	s.later(func() { s.sendComment(r, is, cm) })
 }
 
 func (s *Server) listComments(c *call) {

@@ -37,6 +37,7 @@ func TestComments(t *testing.T) {
 	if reply.GetUser().GetLogin() != f.app.Slug+"[bot]" || reply.GetUser().GetType() != "Bot" {
 		t.Errorf("reply by %s (%s)", reply.GetUser().GetLogin(), reply.GetUser().GetType())
 	}
+	f.srv.WaitDeliveries()
 	if got := f.hooks.find("issue_comment", "created"); len(got) != 2 {
 		t.Errorf("the App's own comment is delivered too, as on GitHub: %d deliveries", len(got))
 	}

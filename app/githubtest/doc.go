@@ -21,9 +21,13 @@
 // `git push` to GitURL. A push sends the `push` webhook, and
 // `pull_request.synchronize` for the open pull requests whose head moved.
 //
-// Webhooks are delivered synchronously, signed with the App's secret, only
-// to Apps with a webhook URL, and only for events they subscribe to (an App
-// created with no event list gets all events).
+// Webhooks are signed with the App's secret and go only to Apps with a
+// webhook URL, for events they subscribe to (an App created with no event
+// list gets all; installation events always; check_suite and check_run to
+// Apps that may write checks, as on GitHub). The Server's methods deliver
+// before they return; webhooks set off by a REST request (an App's own
+// comment, a redelivery) or a git push are sent after the answer, as
+// GitHub does: WaitDeliveries waits for them.
 //
 // Limits are GitHub's: tokens live one hour, 50 annotations per check run
 // request, 65,535 characters of output summary and text, 100 items per

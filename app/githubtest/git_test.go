@@ -50,6 +50,7 @@ func TestGitCloneAndPush(t *testing.T) {
 		}
 	}
 	head, _ := gitCmd(t, work, "rev-parse", "HEAD")
+	f.srv.WaitDeliveries()
 	c, _, err := f.client.Repositories.GetCommit(t.Context(), "octo-org", "hello", "feature", nil)
 	must(t, err)
 	if c.GetSHA() != head || c.GetCommit().GetMessage() != "pushed over HTTP" {
@@ -94,6 +95,7 @@ func TestGitLargePush(t *testing.T) {
 			t.Fatalf("git %s: %v: %s", args[0], err, out)
 		}
 	}
+	f.srv.WaitDeliveries()
 	if len(f.hooks.find("push", "")) != 1 {
 		t.Error("no push webhook after a large push")
 	}
@@ -121,6 +123,7 @@ func TestGitPushSynchronizesPullRequest(t *testing.T) {
 		t.Fatal(out)
 	}
 	head, _ := gitCmd(t, w, "rev-parse", "HEAD")
+	f.srv.WaitDeliveries()
 	sync := f.hooks.find("pull_request", "synchronize")
 	if len(sync) != 1 || sync[0].payload["after"] != head || sync[0].payload["before"] != pr.HeadSHA {
 		t.Errorf("synchronize = %v", sync)
@@ -133,6 +136,7 @@ func TestGitPushSynchronizesPullRequest(t *testing.T) {
 	if out, err := gitCmd(t, w, "push", "--quiet", "--force", "origin", "HEAD~1:feature"); err != nil {
 		t.Fatal(out)
 	}
+	f.srv.WaitDeliveries()
 	if last := f.hooks.find("push", ""); last[len(last)-1].payload["forced"] != true {
 		t.Errorf("a force push is not reported as forced")
 	}

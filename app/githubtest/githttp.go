@@ -8,6 +8,7 @@ import (
 	"net/http/cgi"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 )
 
@@ -72,16 +73,27 @@ func (s *Server) receivePack(w http.ResponseWriter, r *http.Request, rp *repo, h
 	s.mu.Lock()
 	pusher := tok.inst.app.bot
 	s.mu.Unlock()
-	for name, sha := range after {
-		if before[name] != sha {
-			s.branchUpdated(ctx, rp, name, orZero(before[name]), sha, pusher)
+	s.later(func() {
+		for _, name := range sortedKeys(after) {
+			if sha := after[name]; before[name] != sha {
+				s.branchUpdated(ctx, rp, name, orZero(before[name]), sha, pusher)
+			}
 		}
-	}
-	for name, sha := range before {
-		if _, ok := after[name]; !ok {
-			s.branchUpdated(ctx, rp, name, sha, zeroSHA, pusher)
+		for _, name := range sortedKeys(before) {
+			if _, ok := after[name]; !ok {
+				s.branchUpdated(ctx, rp, name, before[name], zeroSHA, pusher)
+			}
 		}
+	})
+}
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
 	}
+	sort.Strings(keys)
+	return keys
 }
 
 // spoolChunked reads a chunked request body (git sends large packs so)

@@ -158,6 +158,7 @@ func (s *Server) write(w http.ResponseWriter, c *call, b *bucketState) {
 			c.violation("invalid response", err.Error())
 		}
 	}
+	s.log.Info("githubtest: request", "method", c.r.Method, "path", c.r.URL.RequestURI(), "status", c.status)
 	w.WriteHeader(c.status)
 	w.Write(c.out)
 }

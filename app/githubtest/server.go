@@ -32,6 +32,10 @@ type Server struct {
 	checkResponses bool
 	hookDefaults   webhookDefaults
 
+	queue   chan func() // webhooks set off by REST requests and pushes
+	pending sync.WaitGroup
+	drained chan struct{}
+
 	mu         sync.Mutex
 	st         state
 	faults     []*faultState
@@ -71,7 +75,8 @@ func WithPublicURL(u string) Option {
 	return func(c *config) { c.publicURL = strings.TrimRight(u, "/") }
 }
 
-// WithLogger logs requests and deliveries to l (default: discarded).
+// WithLogger logs REST requests, deliveries and violations to l (default:
+// discarded).
 func WithLogger(l *slog.Logger) Option { return func(c *config) { c.logger = l } }
 
 // WithResponseValidation turns the check of every response against the
@@ -133,6 +138,7 @@ func newServer(t testing.TB, cfg config) (*Server, error) {
 		st: newState(), counts: map[string]int{}, writes: map[int64][]time.Time{},
 		buckets: map[string]*bucket{},
 		hooks:   &http.Client{Timeout: webhookTimeout},
+		queue:   make(chan func(), 1024), drained: make(chan struct{}),
 	}
 	if err := s.initDir(t); err != nil {
 		return nil, err
@@ -149,6 +155,7 @@ func newServer(t testing.TB, cfg config) (*Server, error) {
 		s.http.Listener = l
 	}
 	s.http.Start()
+	go s.runQueue()
 	s.base = s.http.URL
 	if cfg.publicURL != "" {
 		s.base = cfg.publicURL
@@ -193,6 +200,8 @@ func (s *Server) Dir() string { return s.dir }
 func (s *Server) Close() {
 	s.closeOnce.Do(func() {
 		s.http.Close()
+		close(s.queue)
+		<-s.drained
 		if s.ownDir {
 			os.RemoveAll(s.dir)
 		}

@@ -174,6 +174,28 @@ func deliveryStatus(code int, err error) string {
 	return fmt.Sprintf("Invalid HTTP Response: %d", code)
 }
 
+// later runs fn after the current response, in order with the other work
+// queued so: GitHub answers a request first and delivers the webhooks it
+// set off afterwards, so a client never waits on its own webhook.
+func (s *Server) later(fn func()) {
+	s.pending.Add(1)
+	s.queue <- fn
+}
+
+func (s *Server) runQueue() {
+	defer close(s.drained)
+	for fn := range s.queue {
+		fn()
+		s.pending.Done()
+	}
+}
+
+// WaitDeliveries waits until the webhooks set off by REST requests (a
+// comment, a redelivery) and by git pushes have been delivered. Methods
+// of the Server deliver before they return; GitHub's REST API and Git
+// answer first, and so does the fake.
+func (s *Server) WaitDeliveries() { s.pending.Wait() }
+
 // Deliveries are the webhook deliveries made so far, oldest first.
 func (s *Server) Deliveries() []Delivery {
 	s.mu.Lock()
@@ -260,9 +282,10 @@ func (s *Server) redeliver(c *call) {
 		c.error(http.StatusNotFound, "Not Found")
 		return
 	}
-	if _, err := s.Redeliver(id); err != nil {
-		c.error(http.StatusNotFound, "Not Found")
-		return
-	}
+	s.later(func() {
+		if _, err := s.Redeliver(id); err != nil {
+			s.log.Error("githubtest: redeliver", "err", err)
+		}
+	})
 	c.json(http.StatusAccepted, obj{})
 }

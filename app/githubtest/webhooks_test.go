@@ -73,6 +73,7 @@ func TestDeliveriesAndRedelivery(t *testing.T) {
 	if _, _, err := ac.Apps.RedeliverHookDelivery(ctx, list[0].GetID()); !errors.As(err, new(*github.AcceptedError)) {
 		t.Fatalf("redeliver: %v, want 202 Accepted", err)
 	}
+	f.srv.WaitDeliveries()
 	pushes := f.hooks.find("push", "")
 	if len(pushes) != 2 || pushes[0].guid != pushes[1].guid {
 		t.Errorf("redelivery keeps the GUID: %v", pushes)
