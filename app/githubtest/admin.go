@@ -72,11 +72,11 @@ func (s *Server) adminHandler() http.Handler {
 		"GET /_admin/repos/{owner}/{repo}/check-runs":                 s.adminCheckRuns,
 		"POST /_admin/repos/{owner}/{repo}/check-suites/rerequest":    s.adminRerequestSuite,
 		"POST /_admin/repos/{owner}/{repo}/check-runs/{id}/rerequest": s.adminRerequestRun,
-		"GET /_admin/deliveries":                                      func(*http.Request) (any, error) { return s.Deliveries(), nil },
+		"GET /_admin/deliveries":                                      func(*http.Request) (any, error) { return nonNil(s.Deliveries()), nil },
 		"POST /_admin/deliveries/{id}/redeliver":                      s.adminRedeliver,
 		"POST /_admin/faults":                                         s.adminInject,
 		"DELETE /_admin/faults":                                       func(*http.Request) (any, error) { s.ClearFaults(); return obj{}, nil },
-		"GET /_admin/violations":                                      func(*http.Request) (any, error) { return s.Violations(), nil },
+		"GET /_admin/violations":                                      func(*http.Request) (any, error) { return nonNil(s.Violations()), nil },
 		"GET /_admin/requests":                                        func(*http.Request) (any, error) { return s.Requests(), nil },
 	} {
 		mux.Handle(pattern, adminJSON(fn))

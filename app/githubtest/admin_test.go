@@ -83,6 +83,10 @@ func TestAdminAPI(t *testing.T) {
 	if strings.Join(events, " ") != want {
 		t.Errorf("deliveries = %s\nwant %s", strings.Join(events, " "), want)
 	}
+	var violations []Violation
+	if admin(t, srv, "GET", "/_admin/violations", nil, &violations); violations == nil || len(violations) != 0 {
+		t.Errorf("violations = %v, want []", violations)
+	}
 	var e map[string]string
 	if code := admin(t, srv, "POST", "/_admin/repos/octo-org/missing/pulls", map[string]any{"head": "a", "base": "b"}, &e); code != 400 || e["error"] == "" {
 		t.Errorf("error answer: %d %v", code, e)

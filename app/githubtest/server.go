@@ -92,8 +92,8 @@ func WithWebhookDefaults(url, secret string) Option {
 
 // New starts a fake GitHub for a test: the data directory is t.TempDir(),
 // the server closes at cleanup, and any Violation recorded by then fails
-// the test. A failure to start fails the test at once; with a nil t it
-// panics (programs use Start).
+// the test. A failure to start fails the test at once. With a nil t it
+// panics on failure and the caller must Close; programs use Start.
 func New(t testing.TB, opts ...Option) *Server {
 	if t != nil {
 		t.Helper()
