@@ -131,11 +131,7 @@ func (s *Server) getTree(c *call) {
 	if r == nil || !c.permitted("contents", "read") {
 		return
 	}
-	treeish := c.params["tree_sha"]
-	tree := ""
-	if out, err := git(c.r.Context(), r.dir, nil, "rev-parse", "--verify", "--quiet", "--end-of-options", treeish+"^{tree}"); err == nil && !strings.HasPrefix(treeish, "-") {
-		tree = strings.TrimSpace(string(out))
-	}
+	tree := resolveTree(c.r.Context(), r.dir, c.params["tree_sha"])
 	if tree == "" {
 		c.error(http.StatusNotFound, "Not Found")
 		return

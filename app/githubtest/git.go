@@ -75,6 +75,19 @@ func resolve(ctx context.Context, dir, ref string) string {
 	return strings.TrimSpace(string(out))
 }
 
+// resolveTree finds the tree a tree-ish (a tree SHA, or anything that
+// names a commit) names; "" when there is none.
+func resolveTree(ctx context.Context, dir, treeish string) string {
+	if treeish == "" || strings.HasPrefix(treeish, "-") {
+		return ""
+	}
+	out, err := git(ctx, dir, nil, "rev-parse", "--verify", "--quiet", "--end-of-options", treeish+"^{tree}")
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSpace(string(out))
+}
+
 // branches maps each branch name to its commit.
 func branches(ctx context.Context, dir string) (map[string]string, error) {
 	out, err := git(ctx, dir, nil, "for-each-ref", "--format=%(refname:strip=2) %(objectname)", "refs/heads/")
