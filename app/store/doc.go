@@ -20,13 +20,6 @@
 // queries that must not wait behind writes (metrics, dashboards); WAL lets
 // those readers run while the writer commits.
 //
-// Checkpoints. A WAL checkpoint copies committed pages into the database
-// file and fsyncs it. SQLite runs one inside whichever commit pushes the
-// WAL past 1,000 pages, which at webhook rates put a multi-millisecond
-// stall into a delivery's answer every few hundred deliveries; here a
-// goroutine on its own connection runs PASSIVE checkpoints every 100 ms
-// beside the writer, and the in-commit threshold is only a safety net.
-//
 // A caller holding a transaction on SQL must not wait for another
 // connection from SQL before it commits: with one connection, that waits
 // forever.

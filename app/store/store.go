@@ -29,18 +29,6 @@ const BusyTimeout = 10000
 // two-core machine gains nothing from more.
 const readConns = 4
 
-// walAutocheckpointPages is the WAL size (in 4 KiB pages) at which a
-// committing writer checkpoints by itself. The checkpointer goroutine keeps
-// the WAL far below it; it is a safety net should that goroutine fall
-// behind. SQLite's default, 1,000 pages, would put a checkpoint (copying
-// 4 MB into the database and fsyncing it) inside a webhook's commit every
-// few hundred deliveries: that is what set the tail latency before.
-const walAutocheckpointPages = 16384
-
-// walSizeLimit truncates the WAL file after a checkpoint if a burst has
-// grown it past this many bytes.
-const walSizeLimit = 64 << 20
-
 // ErrPostgresNotYet is returned for a PostgreSQL database URL.
 var ErrPostgresNotYet = errors.New("PostgreSQL lands with scale-out; leave the database URL empty to use SQLite in the data directory")
 
@@ -60,7 +48,6 @@ type Options struct {
 type DB struct {
 	write  *sql.DB
 	read   *sql.DB
-	ckpt   *checkpointer
 	driver riverdriver.Driver[*sql.Tx]
 	path   string
 }
@@ -72,13 +59,13 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
+	db, err := openSQLite(path)
+	if err != nil {
+		return nil, err
+	}
 	logger := opts.Logger
 	if logger == nil {
 		logger = slog.Default()
-	}
-	db, err := openSQLite(path, logger)
-	if err != nil {
-		return nil, err
 	}
 	if err := db.migrate(ctx, logger); err != nil {
 		db.Close()
@@ -119,14 +106,17 @@ func databaseURLError(raw string) error {
 	return fmt.Errorf("open database: unsupported database URL scheme %q", u.Scheme)
 }
 
-// openSQLite opens the writer and reader pools and the checkpointer on
-// path. sql.Open connects lazily, so nothing here touches the file yet.
-func openSQLite(path string, logger *slog.Logger) (*DB, error) {
+// openSQLite opens the writer and reader pools on path.
+func openSQLite(path string) (*DB, error) {
 	write, err := sql.Open("sqlite", path+"?"+writeParams())
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
-	singleConn(write)
+	write.SetMaxOpenConns(1)
+	write.SetMaxIdleConns(1)
+	write.SetConnMaxLifetime(0)
+	write.SetConnMaxIdleTime(0)
+
 	read, err := sql.Open("sqlite", path+"?"+readParams())
 	if err != nil {
 		write.Close()
@@ -134,21 +124,7 @@ func openSQLite(path string, logger *slog.Logger) (*DB, error) {
 	}
 	read.SetMaxOpenConns(readConns)
 	read.SetMaxIdleConns(readConns)
-	ckpt, err := sql.Open("sqlite", path+"?"+commonParams().Encode())
-	if err != nil {
-		write.Close()
-		read.Close()
-		return nil, fmt.Errorf("open database: %w", err)
-	}
-	singleConn(ckpt)
-	return &DB{write: write, read: read, ckpt: startCheckpointer(ckpt, logger), driver: riversqlite.New(write), path: path}, nil
-}
-
-func singleConn(db *sql.DB) {
-	db.SetMaxOpenConns(1)
-	db.SetMaxIdleConns(1)
-	db.SetConnMaxLifetime(0)
-	db.SetConnMaxIdleTime(0)
+	return &DB{write: write, read: read, driver: riversqlite.New(write), path: path}, nil
 }
 
 // commonParams apply to every connection. _time_format=sqlite writes
@@ -172,8 +148,6 @@ func writeParams() string {
 	v.Set("_journal_mode", "WAL")
 	v.Set("_synchronous", "FULL")
 	v.Set("_txlock", "immediate")
-	v.Add("_pragma", fmt.Sprintf("wal_autocheckpoint(%d)", walAutocheckpointPages))
-	v.Add("_pragma", fmt.Sprintf("journal_size_limit(%d)", walSizeLimit))
 	return v.Encode()
 }
 
@@ -207,8 +181,7 @@ func (db *DB) Ping(ctx context.Context) error {
 	return nil
 }
 
-// Close stops the checkpointer and closes the pools. Whatever uses SQL
-// (River) must be stopped first.
+// Close closes both pools. Whatever uses SQL (River) must be stopped first.
 func (db *DB) Close() error {
-	return errors.Join(db.ckpt.stop(), db.read.Close(), db.write.Close())
+	return errors.Join(db.read.Close(), db.write.Close())
 }

@@ -3,15 +3,12 @@ package store
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"testing/fstest"
-	"time"
 )
 
 // quiet drops River's migration log.
@@ -205,35 +202,4 @@ func TestLoadMigrations(t *testing.T) {
 			}
 		})
 	}
-}
-
-// TestCheckpointsInBackground: committed pages reach the database file
-// without any commit crossing SQLite's own checkpoint threshold.
-func TestCheckpointsInBackground(t *testing.T) {
-	t.Parallel()
-	db := openTest(t, t.TempDir())
-	before := fileSize(t, db.Path())
-	blob := make([]byte, 1<<20)
-	for i := range 4 {
-		if _, err := db.SQL().Exec(`INSERT INTO deliveries (id, event, payload, received_at, outcome) VALUES (?, 'push', ?, '2026-01-01 00:00:00+00:00', 'queued')`,
-			fmt.Sprint("d", i), blob); err != nil {
-			t.Fatal(err)
-		}
-	}
-	deadline := time.Now().Add(5 * time.Second)
-	for fileSize(t, db.Path()) < before+4<<20 {
-		if time.Now().After(deadline) {
-			t.Fatalf("database file still %d bytes: the WAL was not checkpointed", fileSize(t, db.Path()))
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-}
-
-func fileSize(t *testing.T, path string) int64 {
-	t.Helper()
-	fi, err := os.Stat(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return fi.Size()
 }
