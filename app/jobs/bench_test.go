@@ -19,14 +19,26 @@ const benchPayloadSize = 16 << 10
 // benchPayload is JSON of benchPayloadSize bytes.
 var benchPayload = []byte(`{"action":"synchronize","pad":"` + strings.Repeat("x", benchPayloadSize-35) + `"}`)
 
-// benchQueue returns a queue with one registered kind, working jobs (with
-// a handler that does nothing) if working is set.
-func benchQueue(b *testing.B, working bool) *Queue {
-	opts := testOptions(b)
-	opts.DeliveryRetention = -1
-	q := newQueue(b, openDB(b, b.TempDir()), opts)
-	Handle(q, func(context.Context, *river.Job[testArgs]) error { return nil })
-	if working {
+// benchModes are what the queue does while Record is measured.
+var benchModes = []struct {
+	name  string
+	start bool
+	job   time.Duration // how long each job takes
+}{
+	{"idle", false, 0},                        // not started: Record alone
+	{"working", true, 500 * time.Millisecond}, // jobs that wait on GitHub like a pull request check, 16 at a time
+	{"draining", true, 0},                     // jobs that return at once: River completes as fast as it can
+}
+
+// benchQueue returns a queue with production settings and one registered
+// kind, started or not.
+func benchQueue(b *testing.B, start bool, job time.Duration) *Queue {
+	q := newQueue(b, openDB(b, b.TempDir()), Options{Logger: testLogger(b), DeliveryRetention: -1})
+	Handle(q, func(ctx context.Context, _ *river.Job[testArgs]) error {
+		time.Sleep(job)
+		return nil
+	})
+	if start {
 		startQueue(b, q)
 	}
 	return q
@@ -46,13 +58,12 @@ func benchRecord(q *Queue, n int64) (time.Duration, error) {
 // concurrent callers as fast as they go (throughput, and latency at
 // saturation), "rate-1000" with one call started every millisecond, as a
 // steady 1,000 deliveries a second would (latency at the target load).
-// Each is run with the queue idle and with it working the jobs as they
-// arrive, which competes for the one database connection.
+// Each runs beside each of benchModes: River working jobs shares the one
+// database connection with Record.
 func BenchmarkRecord(b *testing.B) {
-	for _, working := range []bool{false, true} {
-		mode := map[bool]string{false: "idle", true: "working"}[working]
-		b.Run("parallel/"+mode, func(b *testing.B) { benchParallel(b, benchQueue(b, working)) })
-		b.Run("rate-1000/"+mode, func(b *testing.B) { benchRate(b, benchQueue(b, working), time.Millisecond) })
+	for _, m := range benchModes {
+		b.Run("parallel/"+m.name, func(b *testing.B) { benchParallel(b, benchQueue(b, m.start, m.job)) })
+		b.Run("rate-1000/"+m.name, func(b *testing.B) { benchRate(b, benchQueue(b, m.start, m.job), time.Millisecond) })
 	}
 }
 

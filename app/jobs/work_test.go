@@ -118,42 +118,49 @@ func TestMixedOutcomesFail(t *testing.T) {
 	}
 }
 
+// keyTracker records, across workers, how jobs on each key overlapped.
+type keyTracker struct {
+	mu          sync.Mutex
+	running     map[string]int
+	parallel    int // jobs running now, any key
+	maxParallel int
+	overlaps    int // jobs that started while another held their key
+	done        int
+}
+
+func (k *keyTracker) work(_ context.Context, job *river.Job[testArgs]) error {
+	k.mu.Lock()
+	k.running[job.Args.Key]++
+	if k.running[job.Args.Key] > 1 {
+		k.overlaps++
+	}
+	k.parallel++
+	k.maxParallel = max(k.maxParallel, k.parallel)
+	k.mu.Unlock()
+	time.Sleep(15 * time.Millisecond)
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	k.running[job.Args.Key]--
+	k.parallel--
+	k.done++
+	return nil
+}
+
 // TestSerializationAcrossQueues runs two queues, as two processes would,
 // on one database file, and checks that no two jobs with one key overlap.
 func TestSerializationAcrossQueues(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	var mu sync.Mutex
-	running := map[string]int{}
-	var overlaps, done, maxParallel, parallel atomic.Int32
-	work := func(_ context.Context, job *river.Job[testArgs]) error {
-		mu.Lock()
-		running[job.Args.Key]++
-		if running[job.Args.Key] > 1 {
-			overlaps.Add(1)
-		}
-		mu.Unlock()
-		if p := parallel.Add(1); p > maxParallel.Load() {
-			maxParallel.Store(p)
-		}
-		time.Sleep(15 * time.Millisecond)
-		parallel.Add(-1)
-		mu.Lock()
-		running[job.Args.Key]--
-		mu.Unlock()
-		done.Add(1)
-		return nil
-	}
-	const processes = 2
+	tracker := &keyTracker{running: map[string]int{}}
+	const processes, jobs = 2, 36
 	var queues []*Queue
 	for range processes {
 		opts := testOptions(t)
 		opts.MaxWorkers = 6
 		q := newQueue(t, openDB(t, dir), opts)
-		Handle(q, work)
+		Handle(q, tracker.work)
 		queues = append(queues, q)
 	}
-	const jobs = 36
 	for i := range jobs {
 		record(t, queues[i%processes], fmt.Sprint("d-", i), testArgs{N: i, Key: fmt.Sprint("repo:acme/", i%3)})
 	}
@@ -164,14 +171,11 @@ func TestSerializationAcrossQueues(t *testing.T) {
 	waitFor(t, 30*time.Second, "all deliveries processed", func() bool {
 		return count(t, db, `SELECT COUNT(*) FROM deliveries WHERE processed_at IS NOT NULL`) == jobs
 	})
-	if done.Load() != jobs {
-		t.Errorf("%d jobs ran, want %d", done.Load(), jobs)
-	}
-	if overlaps.Load() != 0 {
-		t.Errorf("%d jobs started while another held their key", overlaps.Load())
-	}
-	if maxParallel.Load() < 2 {
-		t.Errorf("jobs on different keys never ran in parallel")
+	tracker.mu.Lock()
+	defer tracker.mu.Unlock()
+	if tracker.done != jobs || tracker.overlaps != 0 || tracker.maxParallel < 2 {
+		t.Errorf("%d of %d jobs ran, %d overlapping on a key, at most %d at once (want > 1)",
+			tracker.done, jobs, tracker.overlaps, tracker.maxParallel)
 	}
 	if n := count(t, db, `SELECT COUNT(*) FROM job_keys`); n != 0 {
 		t.Errorf("%d leases left after all jobs finished", n)
