@@ -19,7 +19,7 @@ import (
 // Defaults for Options' zero values.
 const (
 	DefaultMaxWorkers        = 16
-	DefaultMaxAttempts       = 10 // River's backoff (attempt⁴ s) spreads 10 over about 4.5 hours
+	DefaultMaxAttempts       = 10 // River's backoff (attempt⁴ s) spreads 10 attempts over about 4 hours
 	DefaultJobTimeout        = time.Minute
 	DefaultKeyLease          = 30 * time.Second
 	DefaultKeyBusySnooze     = 500 * time.Millisecond

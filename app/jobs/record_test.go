@@ -3,6 +3,7 @@ package jobs
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"strings"
@@ -10,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/riverqueue/river"
 )
 
@@ -201,5 +203,85 @@ func TestRecordAfterStop(t *testing.T) {
 	_, err := q.Record(context.Background(), Delivery{ID: "late", Event: "push"})
 	if !errors.Is(err, ErrStopped) {
 		t.Errorf("Record after Stop: %v, want ErrStopped", err)
+	}
+}
+
+// holdWriter occupies q's writer until the returned function is called, so
+// that Records sent meanwhile are committed as one batch.
+func holdWriter(t *testing.T, q *Queue) func() {
+	t.Helper()
+	held, release := make(chan struct{}), make(chan struct{})
+	go q.writer.do(context.Background(), 0, func(context.Context, *sql.Tx) error {
+		close(held)
+		<-release
+		return nil
+	})
+	<-held
+	return func() { close(release) }
+}
+
+// recordAllAtOnce sends one Record per delivery while the writer is held,
+// then lets them commit together, and returns each one's duplicate flag.
+func recordAllAtOnce(t *testing.T, q *Queue, deliveries []Delivery, args func(i int) river.JobArgs) []bool {
+	t.Helper()
+	release := holdWriter(t, q)
+	dups := make([]bool, len(deliveries))
+	var wg sync.WaitGroup
+	for i, d := range deliveries {
+		wg.Go(func() {
+			var err error
+			if dups[i], err = q.Record(context.Background(), d, args(i)); err != nil {
+				t.Errorf("Record(%s): %v", d.ID, err)
+			}
+		})
+	}
+	waitFor(t, timeoutShort, "Records queued", func() bool { return len(q.writer.ops) == len(deliveries) })
+	release()
+	wg.Wait()
+	return dups
+}
+
+func TestRecordGroupsCommits(t *testing.T) {
+	t.Parallel()
+	db := openDB(t, t.TempDir())
+	reg := prometheus.NewRegistry()
+	opts := testOptions(t)
+	opts.Registerer = reg
+	q := newQueue(t, db, opts)
+	Handle(q, func(context.Context, *river.Job[testArgs]) error { return nil })
+	deliveries := make([]Delivery, 20)
+	for i := range deliveries {
+		deliveries[i] = Delivery{ID: fmt.Sprint("d-", i), Event: "push"}
+	}
+	recordAllAtOnce(t, q, deliveries, func(i int) river.JobArgs { return testArgs{N: i} })
+	// The held op's commit and one for all twenty.
+	if got := gather(t, reg, "portico_db_commit_batch_size", nil); got != 2 {
+		t.Errorf("%v commits, want 2", got)
+	}
+	if n := count(t, db, `SELECT COUNT(*) FROM delivery_jobs`); n != 20 {
+		t.Errorf("%d tracked jobs, want 20", n)
+	}
+}
+
+// TestRecordUniqueCollisionInBatch: two deliveries whose unique jobs are
+// equal land in one batch; River refuses the batch insert, the fallback
+// writes them one by one, and the second merges into the first's job.
+func TestRecordUniqueCollisionInBatch(t *testing.T) {
+	t.Parallel()
+	db := openDB(t, t.TempDir())
+	q := newQueue(t, db, testOptions(t))
+	Handle(q, func(context.Context, *river.Job[uniqueArgs]) error { return nil })
+	deliveries := []Delivery{{ID: "a", Event: "push"}, {ID: "b", Event: "push"}}
+	recordAllAtOnce(t, q, deliveries, func(int) river.JobArgs { return uniqueArgs{Repo: "a/b"} })
+	outcomes := map[string]int{}
+	for _, d := range deliveries {
+		outcome, _ := deliveryState(t, db, d.ID)
+		outcomes[outcome]++
+	}
+	if outcomes[OutcomeQueued] != 1 || outcomes[OutcomeIgnored] != 1 {
+		t.Errorf("outcomes %v, want one queued and one ignored", outcomes)
+	}
+	if n := count(t, db, `SELECT COUNT(*) FROM river_job`); n != 1 {
+		t.Errorf("%d jobs, want 1", n)
 	}
 }
