@@ -1,5 +1,7 @@
 package config
 
+import "time"
+
 // Defaults for every setting that has one.
 const (
 	DefaultListen    = ":8080"
@@ -26,6 +28,7 @@ type Config struct {
 	Database Database `yaml:"database"`
 	GitHub   GitHub   `yaml:"github"`
 	Platform Platform `yaml:"platform"`
+	Jobs     Jobs     `yaml:"jobs"`
 
 	// InsecureSkipSignature accepts webhooks without checking
 	// X-Hub-Signature-256. Development only: Warnings reports it.
@@ -66,6 +69,19 @@ type Platform struct {
 	Repository string `yaml:"repository"`
 	// Dir is a local directory holding the platform configuration.
 	Dir string `yaml:"dir"`
+}
+
+// Jobs tunes the durable queue. Zero values take the queue's defaults.
+type Jobs struct {
+	// Timeout cancels a job that runs longer (default one minute).
+	Timeout time.Duration `yaml:"timeout"`
+	// RescueAfter is how long a job may stay running before it is taken
+	// for dead (its process killed) and retried (default Timeout plus a
+	// minute).
+	RescueAfter time.Duration `yaml:"rescue_after"`
+	// KeyLease is how long a dead process's hold on a pull request or
+	// repository keeps others waiting (default 30 s).
+	KeyLease time.Duration `yaml:"key_lease"`
 }
 
 // Platform source kinds, as returned by Platform.Source.

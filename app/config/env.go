@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Environment variables that override portico.yaml. An empty value counts
@@ -23,6 +24,9 @@ const (
 	EnvPlatformRepository    = "PORTICO_PLATFORM_REPOSITORY"
 	EnvPlatformDir           = "PORTICO_PLATFORM_DIR"
 	EnvInsecureSkipSignature = "PORTICO_INSECURE_SKIP_SIGNATURE"
+	EnvJobTimeout            = "PORTICO_JOB_TIMEOUT"
+	EnvJobRescueAfter        = "PORTICO_JOB_RESCUE_AFTER"
+	EnvJobKeyLease           = "PORTICO_JOB_KEY_LEASE"
 )
 
 func applyEnv(cfg *Config, getenv func(string) string) error {
@@ -51,7 +55,29 @@ func applyEnv(cfg *Config, getenv func(string) string) error {
 		}
 	}
 	return errors.Join(envAppID(cfg, getenv), envPrivateKey(cfg, getenv),
-		envPlatform(cfg, getenv), envInsecure(cfg, getenv))
+		envPlatform(cfg, getenv), envInsecure(cfg, getenv), envJobs(cfg, getenv))
+}
+
+func envJobs(cfg *Config, getenv func(string) string) error {
+	durations := map[string]*time.Duration{
+		EnvJobTimeout:     &cfg.Jobs.Timeout,
+		EnvJobRescueAfter: &cfg.Jobs.RescueAfter,
+		EnvJobKeyLease:    &cfg.Jobs.KeyLease,
+	}
+	var errs []error
+	for name, field := range durations {
+		v := getenv(name)
+		if v == "" {
+			continue
+		}
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			errs = append(errs, fmt.Errorf("%s: %q is not a positive duration such as 90s", name, v))
+			continue
+		}
+		*field = d
+	}
+	return errors.Join(errs...)
 }
 
 func envAppID(cfg *Config, getenv func(string) string) error {

@@ -22,7 +22,19 @@ func (c *Config) Validate() error {
 		validateDatabaseURL(c.Database.URL),
 		c.validateGitHub(),
 		c.validatePlatform(),
+		c.Jobs.validate(),
 	)
+}
+
+func (j Jobs) validate() error {
+	var errs []error
+	if j.Timeout < 0 || j.RescueAfter < 0 || j.KeyLease < 0 {
+		errs = append(errs, errors.New("jobs: durations must not be negative"))
+	}
+	if j.RescueAfter > 0 && j.RescueAfter <= j.Timeout {
+		errs = append(errs, fmt.Errorf("jobs.rescue_after (%s) must exceed jobs.timeout (%s), or running jobs are retried twice", j.RescueAfter, j.Timeout))
+	}
+	return errors.Join(errs...)
 }
 
 func (c *Config) validateServer() error {

@@ -4,6 +4,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestValidate(t *testing.T) {
@@ -115,5 +116,24 @@ func TestWarnings(t *testing.T) {
 		if !strings.Contains(w, want) {
 			t.Errorf("Warnings() = %q, want %q", w, want)
 		}
+	}
+}
+
+func TestJobsSettings(t *testing.T) {
+	t.Parallel()
+	env := map[string]string{"PORTICO_JOB_TIMEOUT": "2s", "PORTICO_JOB_RESCUE_AFTER": "5s", "PORTICO_JOB_KEY_LEASE": "3s"}
+	cfg, err := Load("", func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Jobs.Timeout != 2*time.Second || cfg.Jobs.RescueAfter != 5*time.Second || cfg.Jobs.KeyLease != 3*time.Second {
+		t.Errorf("jobs %+v", cfg.Jobs)
+	}
+	if err := (Jobs{Timeout: 5 * time.Second, RescueAfter: 5 * time.Second}).validate(); err == nil {
+		t.Error("rescue_after equal to timeout was accepted")
+	}
+	env["PORTICO_JOB_TIMEOUT"] = "soon"
+	if _, err := Load("", func(k string) string { return env[k] }); err == nil || !strings.Contains(err.Error(), "PORTICO_JOB_TIMEOUT") {
+		t.Errorf("bad duration: err = %v", err)
 	}
 }

@@ -48,7 +48,8 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger) (*Server, er
 		return nil, err
 	}
 	s.db = db
-	s.queue, err = jobs.New(db, jobs.Options{Logger: log, Registerer: s.reg})
+	s.queue, err = jobs.New(db, jobs.Options{Logger: log, Registerer: s.reg,
+		JobTimeout: cfg.Jobs.Timeout, RescueStuckJobsAfter: cfg.Jobs.RescueAfter, KeyLease: cfg.Jobs.KeyLease})
 	if err != nil {
 		db.Close()
 		return nil, err
