@@ -127,8 +127,8 @@ func complete(ctx context.Context, q *Queue, jobID int64, key string) error {
 
 // fail settles a job that will not run again: its delivery learns of it
 // and its key is released. River records the job's own final state after
-// this returns; if the process dies in between, the rescuer finishes the
-// job's state and the bookkeeping here is already done, once.
+// this returns. If the process dies in between, the rescuer may run the job
+// once more; the delivery keeps the outcome recorded here.
 func (q *Queue) fail(ctx context.Context, jobID int64, key, outcome string) {
 	err := q.writer.do(ctx, 0, func(ctx context.Context, tx *sql.Tx) error {
 		if err := releaseTx(ctx, tx, key, jobID); err != nil {
