@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
 )
 
 // CheckName is the name of portico's Check Run.
@@ -22,13 +23,27 @@ type CheckArgs struct {
 	Repo           string `json:"repo"`
 	Number         int    `json:"number"`
 	HeadSHA        string `json:"head_sha"`
+	// Rerun marks a check someone asked for again (check_suite or check_run
+	// rerequested): it is never merged into an automatic check of the same
+	// head that is already under way.
+	Rerun bool `json:"rerun,omitempty"`
 }
 
 // Kind implements river.JobArgs.
 func (CheckArgs) Kind() string { return "portico.pr_check" }
 
-// InsertOpts implements river.JobArgsWithInsertOpts.
-func (CheckArgs) InsertOpts() river.InsertOpts { return river.InsertOpts{MaxAttempts: maxAttempts} }
+// InsertOpts implements river.JobArgsWithInsertOpts. A check of a head
+// that is already waiting or running absorbs new deliveries for that head
+// (GitHub sends several per push, and a burst would otherwise spend the
+// installation's rate limit on identical checks): they would read the same
+// commit with the same policies. Completed checks absorb nothing.
+func (CheckArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{MaxAttempts: maxAttempts, UniqueOpts: river.UniqueOpts{
+		ByArgs: true,
+		ByState: []rivertype.JobState{rivertype.JobStateAvailable, rivertype.JobStatePending,
+			rivertype.JobStateRunning, rivertype.JobStateRetryable, rivertype.JobStateScheduled},
+	}}
+}
 
 // SerializationKey runs one check at a time per pull request head.
 func (a CheckArgs) SerializationKey() string {

@@ -68,13 +68,12 @@ func decode(d *jobs.Delivery, v any) error {
 	return nil
 }
 
-// argsFor turns a check's pull request list into jobs: one per pull
-// request, or one that finds them itself when the list is empty (GitHub
-// leaves it empty for forks).
+// argsFor turns a re-run check's pull request list into jobs: one per
+// pull request, or one that finds them itself when the list is empty
+// (GitHub leaves it empty for forks).
 func argsFor(inst *installation, repo *repository, pulls []pullRef, sha string) ([]river.JobArgs, bool, error) {
 	if len(pulls) == 0 {
-		a, err := checkArgs(inst, repo, 0, sha)
-		return []river.JobArgs{a}, err == nil, err
+		pulls = []pullRef{{}}
 	}
 	out := make([]river.JobArgs, 0, len(pulls))
 	for _, p := range pulls {
@@ -82,6 +81,7 @@ func argsFor(inst *installation, repo *repository, pulls []pullRef, sha string) 
 		if err != nil {
 			return nil, false, err
 		}
+		a.Rerun = true
 		out = append(out, a)
 	}
 	return out, true, nil

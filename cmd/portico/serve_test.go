@@ -27,6 +27,7 @@ type app struct {
 	dataDir string
 	cmd     *exec.Cmd
 	logs    *lockedBuffer
+	env     []string // extra PORTICO_* settings
 }
 
 type lockedBuffer struct {
@@ -91,6 +92,7 @@ func (a *app) start() {
 		"PORTICO_LISTEN="+a.addr, "PORTICO_DATA_DIR="+a.dataDir, "PORTICO_GITHUB_URL="+a.gh.URL(),
 		fmt.Sprintf("PORTICO_GITHUB_APP_ID=%d", a.cred.ID), "PORTICO_GITHUB_PRIVATE_KEY_FILE="+keyFile,
 		"PORTICO_WEBHOOK_SECRET="+a.cred.WebhookSecret)
+	cmd.Env = append(cmd.Env, a.env...)
 	cmd.Stdout, cmd.Stderr = a.logs, a.logs
 	must(a.t, cmd.Start())
 	a.cmd = cmd
