@@ -94,11 +94,11 @@ func defaultBranchTip(ctx context.Context, c *github.Client, owner, name string)
 	if err != nil {
 		return "", fmt.Errorf("platform repository %s/%s: %w", owner, name, err)
 	}
-	branch, _, err := c.Repositories.GetBranch(ctx, owner, name, repo.GetDefaultBranch(), 1)
+	commit, _, err := c.Repositories.GetCommit(ctx, owner, name, repo.GetDefaultBranch(), nil)
 	if err != nil {
 		return "", fmt.Errorf("platform repository %s/%s default branch: %w", owner, name, err)
 	}
-	return branch.GetCommit().GetSHA(), nil
+	return commit.GetSHA(), nil
 }
 
 // compileAt fetches policies/ at commit sha and compiles it. It reads the
