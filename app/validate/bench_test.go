@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"sync"
 	"testing"
 
@@ -26,6 +27,8 @@ func BenchmarkCorpus(b *testing.B) {
 	if _, err := corpus.Generate(dir, 10000, 1); err != nil {
 		b.Fatal(err)
 	}
+	// The GC setting `portico validate` runs with, for all three.
+	defer debug.SetGCPercent(debug.SetGCPercent(400))
 	b.Run("read-decode", func(b *testing.B) {
 		for b.Loop() {
 			readDecode(b, dir)
