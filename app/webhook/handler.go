@@ -130,8 +130,8 @@ func (h *Handler) serve(r *http.Request) (jobs.Delivery, int, string) {
 	if len(h.secret) > 0 && !validSignature(h.secret, body, r.Header.Get("X-Hub-Signature-256")) {
 		return d, http.StatusUnauthorized, "bad signature"
 	}
-	if d.ID == "" || d.Event == "" || len(d.ID) > 128 || len(d.Event) > 128 {
-		return d, http.StatusBadRequest, "missing X-GitHub-Delivery or X-GitHub-Event"
+	if !validEvent(d.Event) || !validDeliveryID(d.ID) {
+		return d, http.StatusBadRequest, "missing or malformed X-GitHub-Delivery or X-GitHub-Event"
 	}
 	if err := fillFromPayload(&d, body); err != nil {
 		return d, http.StatusBadRequest, err.Error()
@@ -159,6 +159,33 @@ func (h *Handler) accept(ctx context.Context, d jobs.Delivery) (jobs.Delivery, i
 		return d, http.StatusOK, "duplicate: already recorded"
 	}
 	return d, http.StatusAccepted, "queued"
+}
+
+// validEvent accepts GitHub's event names: lower case words joined by
+// underscores. Anything else is refused before it reaches a label or a log.
+func validEvent(e string) bool {
+	if e == "" || len(e) > 64 {
+		return false
+	}
+	for _, c := range e {
+		if !(c >= 'a' && c <= 'z' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// validDeliveryID accepts printable ASCII ids (GitHub sends UUIDs).
+func validDeliveryID(id string) bool {
+	if id == "" || len(id) > 128 {
+		return false
+	}
+	for _, c := range id {
+		if c <= ' ' || c > '~' {
+			return false
+		}
+	}
+	return true
 }
 
 // validSignature checks X-Hub-Signature-256 in constant time.

@@ -84,6 +84,8 @@ func TestHandler(t *testing.T) {
 		{name: "ping", event: "ping", body: `{"zen":"x"}`, status: 200},
 		{name: "unhandled event", event: "star", body: `{"action":"created"}`, status: 202},
 		{name: "missing delivery id", event: "pull_request", id: "-", body: prBody, status: 400},
+		{name: "malformed event", event: "pull_request\x80", body: prBody, status: 400},
+		{name: "malformed delivery id", event: "pull_request", id: "a b", body: prBody, status: 400},
 		{name: "wrong method", event: "pull_request", body: prBody, method: "GET", status: 405},
 		{name: "database down", event: "pull_request", body: prBody, recErr: errors.New("disk I/O error"), status: 503},
 	}
