@@ -110,3 +110,21 @@ func TestServeNoDescriptorChange(t *testing.T) {
 		t.Errorf("check %q %q with %d annotations", run.Conclusion, run.Title, len(run.Annotations))
 	}
 }
+
+// TestServeChecksForkPullRequest checks a pull request from a fork: its
+// head commit is read through the base repository, and nothing of the
+// fork is trusted beyond the descriptors it changes.
+func TestServeChecksForkPullRequest(t *testing.T) {
+	t.Parallel()
+	a := newApp(t)
+	a.start()
+	must(t, a.gh.CreateFork("acme", "web", "alice"))
+	_, err := a.gh.Commit("alice", "web", "feature", githubtest.Files{"catalog-info.yaml": githubtest.Text(brokenWeb)}, "from a fork")
+	must(t, err)
+	pr, err := a.gh.OpenPullRequest("acme", "web", "alice:feature", "main", "From a fork", githubtest.OpenedBy("alice"))
+	must(t, err)
+	run := a.waitCheck(pr.HeadSHA)
+	if run.Conclusion != "failure" || len(run.Annotations) != 3 {
+		t.Errorf("fork pull request: %q with %d annotations, want failure with 3", run.Conclusion, len(run.Annotations))
+	}
+}
