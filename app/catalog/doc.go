@@ -1,0 +1,18 @@
+// Package catalog owns the central catalog repository: the Git record of
+// every entity that portico has seen on the default branches of the
+// repositories it watches (DESIGN.md, flow 2).
+//
+// The repository holds one normalized entity per file at
+// catalog/<namespace>/<kind>/<name>.yaml, annotated with the source
+// repository, commit and path it came from, and a Backstage Location,
+// catalog-info.yaml, at the root that lists every entity file so that a
+// Backstage instance can register the repository as is. Which entities a
+// source declares is kept in a small index file per source under
+// .portico/sources/, so a sync reads only what belongs to that source.
+//
+// A Store writes commits with go-git plumbing, from the changed paths only:
+// it reads the parent tree and rebuilds only the subtrees on those paths.
+// There is no worktree. A Store is the single writer of its repository in
+// this process; go-git repositories are not safe for concurrent use, and
+// two Stores (or two processes) on one repository would race on its branch.
+package catalog

@@ -1,0 +1,68 @@
+package catalog
+
+import (
+	"fmt"
+	"path"
+	"regexp"
+	"strings"
+)
+
+// Root is the directory of the central repository that holds the entities.
+const Root = "catalog"
+
+// maxSegment is the longest namespace, kind or name that becomes a path
+// segment: Backstage's own limit for each of them.
+const maxSegment = 63
+
+// segmentRE is the shape of one lower-cased path segment: Backstage's name
+// rule, which also covers namespaces and kinds once lower-cased.
+var segmentRE = regexp.MustCompile(`^[a-z0-9]([a-z0-9_.-]*[a-z0-9])?$`)
+
+// repoSegmentRE is the shape of a GitHub owner or repository name.
+var repoSegmentRE = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,100}$`)
+
+// EntityPath returns where the entity namespace/kind/name is stored:
+// catalog/<namespace>/<kind>/<name>.yaml, all lower-cased because
+// Backstage compares entity references without regard to case. It refuses
+// any part that could make the path leave its directory.
+func EntityPath(namespace, kind, name string) (string, error) {
+	parts := []string{namespace, kind, name}
+	for i, p := range parts {
+		p = strings.ToLower(p)
+		if err := checkSegment(p); err != nil {
+			return "", err
+		}
+		parts[i] = p
+	}
+	return path.Join(Root, parts[0], parts[1], parts[2]+".yaml"), nil
+}
+
+func checkSegment(s string) error {
+	switch {
+	case s == "":
+		return fmt.Errorf("empty path segment")
+	case len(s) > maxSegment:
+		return fmt.Errorf("path segment %.20q... longer than %d characters", s, maxSegment)
+	case strings.Contains(s, ".."):
+		return fmt.Errorf("path segment %q contains ..", s)
+	case !segmentRE.MatchString(s):
+		return fmt.Errorf("path segment %q has characters outside [a-z0-9_.-]", s)
+	}
+	return nil
+}
+
+// checkRepo validates a source repository name, owner/name.
+func checkRepo(repo string) error {
+	owner, name, ok := strings.Cut(repo, "/")
+	for _, s := range []string{owner, name} {
+		if !ok || !repoSegmentRE.MatchString(s) || s == "." || s == ".." {
+			return fmt.Errorf("source repository %q is not owner/name", repo)
+		}
+	}
+	return nil
+}
+
+// indexPath is where the index of a source's entities is kept.
+func indexPath(repo string) string {
+	return path.Join(".portico", "sources", repo+".tsv")
+}

@@ -1,0 +1,58 @@
+package catalog
+
+import (
+	"fmt"
+
+	"github.com/portico-dev/portico/app/descriptor"
+)
+
+// Source is one repository's descriptors at one commit.
+type Source struct {
+	Repo     string   // owner/name
+	URL      string   // web URL of the repository (https://...), or a local directory
+	Commit   string   // full commit id the entities were read at
+	Entities []Entity // every entity the repository declares at Commit
+}
+
+// Result is what a sync or a removal did. Paths are catalog paths.
+type Result struct {
+	Repo      string
+	Commit    string // the catalog commit made, "" when nothing changed
+	Added     []string
+	Changed   []string
+	Deleted   []string
+	Conflicts []Conflict
+	Invalid   []Invalid
+}
+
+// Conflict is an entity that another source (or another file of the same
+// source) already declares: it was not written.
+type Conflict struct {
+	Entity     string // kind:namespace/name
+	SourcePath string // file of the source that declares it too
+	Owner      string // repository the catalog records it from
+}
+
+// Invalid is an entity that breaks Backstage's rules or cannot be stored:
+// it was not written, and what the catalog held for it stays.
+type Invalid struct {
+	SourcePath string
+	Entity     string // kind:namespace/name, "" when unknown
+	Findings   []descriptor.Finding
+}
+
+// Failed reports whether the sync left entities unrecorded.
+func (r Result) Failed() bool { return len(r.Conflicts) > 0 || len(r.Invalid) > 0 }
+
+// Summary is the change in the form of a commit message's counts.
+func (r Result) Summary() string {
+	return fmt.Sprintf("+%d ~%d -%d", len(r.Added), len(r.Changed), len(r.Deleted))
+}
+
+// shortSHA abbreviates a commit id as git log --oneline does.
+func shortSHA(sha string) string {
+	if len(sha) > 7 {
+		return sha[:7]
+	}
+	return sha
+}

@@ -1,0 +1,148 @@
+package catalog
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+	"time"
+
+	"github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/object"
+)
+
+// Branch is the branch of the central repository that holds the catalog.
+const Branch = plumbing.ReferenceName("refs/heads/main")
+
+// Author is the name on every catalog commit.
+const Author = "portico"
+
+const authorEmail = "portico@localhost"
+
+// Publisher makes a new commit of the catalog visible beyond the local
+// repository, such as by pushing it to a remote. It is called with the
+// Store's lock held, after the branch has moved to commit.
+type Publisher interface {
+	Publish(ctx context.Context, commit string) error
+}
+
+// Store records the catalog in one bare repository. It is the single
+// writer of that repository in this process: its methods serialise on a
+// mutex, and nothing else may write the repository while it is open.
+type Store struct {
+	mu      sync.Mutex
+	repo    *git.Repository
+	publish Publisher
+	now     func() time.Time
+}
+
+// Option configures a Store.
+type Option func(*Store)
+
+// WithPublisher has every new commit published by p.
+func WithPublisher(p Publisher) Option { return func(s *Store) { s.publish = p } }
+
+// WithClock sets the time written on commits (tests).
+func WithClock(now func() time.Time) Option { return func(s *Store) { s.now = now } }
+
+// Open opens the bare repository at path, creating it (with main as its
+// default branch) when path does not exist.
+func Open(path string, opts ...Option) (*Store, error) {
+	repo, err := git.PlainOpen(path)
+	if errors.Is(err, git.ErrRepositoryNotExists) {
+		repo, err = git.PlainInitWithOptions(path, &git.PlainInitOptions{
+			InitOptions: git.InitOptions{DefaultBranch: Branch},
+			Bare:        true,
+		})
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open catalog repository %s: %w", path, err)
+	}
+	s := &Store{repo: repo, now: time.Now}
+	for _, o := range opts {
+		o(s)
+	}
+	return s, nil
+}
+
+// head returns the branch's reference and the root tree of its commit,
+// both nil/zero on an empty repository.
+func (s *Store) head() (*plumbing.Reference, plumbing.Hash, error) {
+	ref, err := s.repo.Storer.Reference(Branch)
+	if errors.Is(err, plumbing.ErrReferenceNotFound) {
+		return nil, plumbing.ZeroHash, nil
+	}
+	if err != nil {
+		return nil, plumbing.ZeroHash, fmt.Errorf("read branch: %w", err)
+	}
+	c, err := object.GetCommit(s.repo.Storer, ref.Hash())
+	if err != nil {
+		return nil, plumbing.ZeroHash, fmt.Errorf("read head commit: %w", err)
+	}
+	return ref, c.TreeHash, nil
+}
+
+// commit stores a commit of tree on top of parent, moves the branch to it
+// unless it moved meanwhile, and publishes it.
+func (s *Store) commit(ctx context.Context, parent *plumbing.Reference, tree plumbing.Hash, msg string) (string, error) {
+	sig := object.Signature{Name: Author, Email: authorEmail, When: s.now()}
+	c := &object.Commit{Author: sig, Committer: sig, Message: msg, TreeHash: tree}
+	if parent != nil {
+		c.ParentHashes = []plumbing.Hash{parent.Hash()}
+	}
+	obj := s.repo.Storer.NewEncodedObject()
+	if err := c.Encode(obj); err != nil {
+		return "", fmt.Errorf("encode commit: %w", err)
+	}
+	h, err := s.repo.Storer.SetEncodedObject(obj)
+	if err != nil {
+		return "", fmt.Errorf("store commit: %w", err)
+	}
+	if err := s.repo.Storer.CheckAndSetReference(plumbing.NewHashReference(Branch, h), parent); err != nil {
+		return "", fmt.Errorf("move branch: %w", err)
+	}
+	if s.publish != nil {
+		if err := s.publish.Publish(ctx, h.String()); err != nil {
+			return h.String(), fmt.Errorf("publish %s: %w", h, err)
+		}
+	}
+	return h.String(), nil
+}
+
+// writeBlob stores data as a blob.
+func (s *Store) writeBlob(data []byte) (plumbing.Hash, error) {
+	obj := s.repo.Storer.NewEncodedObject()
+	obj.SetType(plumbing.BlobObject)
+	obj.SetSize(int64(len(data)))
+	w, err := obj.Writer()
+	if err == nil {
+		_, err = w.Write(data)
+	}
+	if err == nil {
+		err = w.Close()
+	}
+	if err != nil {
+		return plumbing.ZeroHash, fmt.Errorf("write blob: %w", err)
+	}
+	h, err := s.repo.Storer.SetEncodedObject(obj)
+	if err != nil {
+		return plumbing.ZeroHash, fmt.Errorf("store blob: %w", err)
+	}
+	return h, nil
+}
+
+// readBlob returns the content of a blob.
+func (s *Store) readBlob(h plumbing.Hash) ([]byte, error) {
+	b, err := object.GetBlob(s.repo.Storer, h)
+	if err != nil {
+		return nil, fmt.Errorf("read blob %s: %w", h, err)
+	}
+	r, err := b.Reader()
+	if err != nil {
+		return nil, fmt.Errorf("read blob %s: %w", h, err)
+	}
+	defer r.Close()
+	return io.ReadAll(r)
+}

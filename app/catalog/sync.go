@@ -1,0 +1,156 @@
+package catalog
+
+import (
+	"context"
+	"fmt"
+	"sort"
+
+	"github.com/go-git/go-git/v5/plumbing"
+
+	"github.com/portico-dev/portico/app/descriptor"
+)
+
+// RuleStorable marks a valid entity whose name cannot be stored as a path.
+const RuleStorable = "catalog/path"
+
+// Sync records what src declares now: entities added or changed since
+// the catalog last saw src are written, the ones src no longer declares are
+// deleted, all in one commit "sync owner/repo@sha: +A ~C -D". Nothing is
+// committed when nothing changed. Invalid entities and conflicts are
+// reported in the result, not written; an error means nothing was recorded.
+func (s *Store) Sync(ctx context.Context, src Source) (Result, error) {
+	if err := checkRepo(src.Repo); err != nil {
+		return Result{}, fmt.Errorf("sync: %w", err)
+	}
+	if src.Commit == "" {
+		return Result{}, fmt.Errorf("sync %s: no commit", src.Repo)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	op, err := s.begin(src.Repo)
+	if err != nil {
+		return Result{}, fmt.Errorf("sync %s: %w", src.Repo, err)
+	}
+	p := &plan{op: op, src: src, declared: sourceIndex{}, keepPaths: map[string]bool{}}
+	p.res.Repo = src.Repo
+	if err := p.entities(); err != nil {
+		return Result{}, fmt.Errorf("sync %s: %w", src.Repo, err)
+	}
+	p.deletions()
+	msg := fmt.Sprintf("sync %s@%s: %s", src.Repo, shortSHA(src.Commit), p.res.Summary())
+	return s.finish(ctx, op, p.declared, &p.res, msg)
+}
+
+// plan works out what a sync changes.
+type plan struct {
+	*op
+	src       Source
+	declared  sourceIndex     // the source's index after the sync
+	keepPaths map[string]bool // source files with an unreadable entity: keep theirs
+	res       Result
+}
+
+func (p *plan) entities() error {
+	for _, e := range p.src.Entities {
+		if !e.valid() {
+			p.invalid(e, nil)
+			continue
+		}
+		cp, err := e.entityPath()
+		if err != nil {
+			p.invalid(e, &descriptor.Finding{Severity: descriptor.SeverityError, Rule: RuleStorable, Message: err.Error()})
+			continue
+		}
+		if err := p.entity(e, cp); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// entity plans one valid entity stored at cp.
+func (p *plan) entity(e Entity, cp string) error {
+	if prev, ok := p.declared[cp]; ok {
+		p.res.Conflicts = append(p.res.Conflicts, Conflict{Entity: e.ref(), SourcePath: e.Path, Owner: p.src.Repo + " (" + prev.sourcePath + ")"})
+		return nil
+	}
+	d, err := digest(e, p.src.URL)
+	if err != nil {
+		return err
+	}
+	old, recorded := p.index[cp]
+	if !recorded {
+		owner, err := p.owner(cp)
+		if err != nil {
+			return err
+		}
+		if owner != "" {
+			p.res.Conflicts = append(p.res.Conflicts, Conflict{Entity: e.ref(), SourcePath: e.Path, Owner: owner})
+			return nil
+		}
+	}
+	p.declared[cp] = indexEntry{sourcePath: e.Path, digest: d}
+	if recorded && old == p.declared[cp] {
+		return nil
+	}
+	data, err := normalize(e, provenance{repo: p.src.Repo, url: p.src.URL, commit: p.src.Commit, path: e.Path})
+	if err != nil {
+		return err
+	}
+	if recorded {
+		p.res.Changed = append(p.res.Changed, cp)
+	} else {
+		p.res.Added = append(p.res.Added, cp)
+	}
+	return p.put(cp, data)
+}
+
+// invalid reports an entity that is not recorded and keeps what the
+// catalog holds for it: the entity itself when it can be named, else
+// everything recorded from its file.
+func (p *plan) invalid(e Entity, extra *descriptor.Finding) {
+	inv := Invalid{SourcePath: e.Path, Entity: e.ref()}
+	if e.Document != nil {
+		for _, f := range e.Document.Findings {
+			if f.Severity == descriptor.SeverityError {
+				inv.Findings = append(inv.Findings, f)
+			}
+		}
+	}
+	if extra != nil {
+		inv.Findings = append(inv.Findings, *extra)
+	}
+	p.res.Invalid = append(p.res.Invalid, inv)
+	cp, err := e.entityPath()
+	if err != nil {
+		p.keepPaths[e.Path] = true
+		return
+	}
+	if old, ok := p.index[cp]; ok {
+		if _, dup := p.declared[cp]; !dup {
+			p.declared[cp] = old
+		}
+	}
+}
+
+// deletions removes the entities the source no longer declares, except
+// those from files that could not be read.
+func (p *plan) deletions() {
+	paths := make([]string, 0, len(p.index))
+	for cp := range p.index {
+		paths = append(paths, cp)
+	}
+	sort.Strings(paths)
+	for _, cp := range paths {
+		old := p.index[cp]
+		if _, ok := p.declared[cp]; ok {
+			continue
+		}
+		if p.keepPaths[old.sourcePath] {
+			p.declared[cp] = old
+			continue
+		}
+		p.res.Deleted = append(p.res.Deleted, cp)
+		p.changes[cp] = plumbing.ZeroHash
+	}
+}
