@@ -1,0 +1,137 @@
+package catalog
+
+import (
+	"fmt"
+	"io"
+	"net/url"
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	"github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing/filemode"
+	"github.com/go-git/go-git/v5/plumbing/object"
+
+	"github.com/portico-dev/portico/app/descriptor"
+)
+
+// ReadCheckout reads a local git checkout as a source: its origin remote
+// names it (a local checkout without one is local/<directory>), its HEAD
+// commit is the commit, and its descriptor files are the committed files
+// at HEAD for which match is true; the working tree is not read.
+func ReadCheckout(dir string, match func(path string) bool, maxBytes int64) (Source, error) {
+	if maxBytes <= 0 {
+		maxBytes = descriptor.DefaultMaxBytes
+	}
+	repo, err := git.PlainOpenWithOptions(dir, &git.PlainOpenOptions{DetectDotGit: true})
+	if err != nil {
+		return Source{}, fmt.Errorf("open source %s: %w", dir, err)
+	}
+	src, err := sourceName(repo, dir)
+	if err != nil {
+		return Source{}, err
+	}
+	head, err := repo.Head()
+	if err != nil {
+		return Source{}, fmt.Errorf("read HEAD of %s: %w", dir, err)
+	}
+	src.Commit = head.Hash().String()
+	c, err := repo.CommitObject(head.Hash())
+	if err != nil {
+		return Source{}, fmt.Errorf("read HEAD of %s: %w", dir, err)
+	}
+	src.Entities, err = readDescriptors(c, match, maxBytes)
+	return src, err
+}
+
+func sourceName(repo *git.Repository, dir string) (Source, error) {
+	remote, err := repo.Remote("origin")
+	if err == nil && len(remote.Config().URLs) > 0 {
+		name, web := parseOrigin(remote.Config().URLs[0])
+		return Source{Repo: name, URL: web}, nil
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return Source{}, fmt.Errorf("source %s: %w", dir, err)
+	}
+	return Source{Repo: "local/" + repoSegment(filepath.Base(abs)), URL: filepath.ToSlash(abs)}, nil
+}
+
+var scpLike = regexp.MustCompile(`^[A-Za-z0-9_.-]+@([A-Za-z0-9_.-]+):(.*)$`)
+
+// parseOrigin turns a remote URL into owner/name and a web URL: https for
+// hosted repositories (https, ssh and scp-like git@host:owner/name
+// remotes), the path itself for a repository on this machine.
+func parseOrigin(remote string) (repo, web string) {
+	host, p := "", remote
+	if m := scpLike.FindStringSubmatch(remote); m != nil {
+		host, p = m[1], m[2]
+	} else if u, err := url.Parse(remote); err == nil && u.Host != "" {
+		host, p = u.Hostname(), u.Path
+	} else {
+		p = strings.TrimPrefix(remote, "file://")
+	}
+	p = strings.TrimSuffix(strings.Trim(p, "/"), ".git")
+	parts := strings.Split(p, "/")
+	owner, name := "local", parts[len(parts)-1]
+	if len(parts) > 1 {
+		owner = parts[len(parts)-2]
+	}
+	repo = repoSegment(owner) + "/" + repoSegment(name)
+	if host == "" {
+		return repo, remote
+	}
+	return repo, "https://" + host + "/" + p
+}
+
+var unsafeRepoChars = regexp.MustCompile(`[^A-Za-z0-9_.-]+`)
+
+// repoSegment makes a directory name usable as an owner or name.
+func repoSegment(s string) string {
+	s = unsafeRepoChars.ReplaceAllString(s, "-")
+	if s == "" || s == "." || s == ".." {
+		return "unnamed"
+	}
+	return s
+}
+
+// readDescriptors parses the descriptor files of a commit's tree.
+func readDescriptors(c *object.Commit, match func(string) bool, maxBytes int64) ([]Entity, error) {
+	tree, err := c.Tree()
+	if err != nil {
+		return nil, fmt.Errorf("read tree of %s: %w", c.Hash, err)
+	}
+	var out []Entity
+	err = tree.Files().ForEach(func(f *object.File) error {
+		if !match(f.Name) || (f.Mode != filemode.Regular && f.Mode != filemode.Executable) {
+			return nil
+		}
+		if f.Size > maxBytes {
+			out = append(out, tooLarge(f.Name, f.Size, maxBytes))
+			return nil
+		}
+		data, err := readFile(f)
+		if err != nil {
+			return err
+		}
+		out = append(out, ParseFile(f.Name, data, maxBytes)...)
+		return nil
+	})
+	return out, err
+}
+
+func readFile(f *object.File) ([]byte, error) {
+	r, err := f.Reader()
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", f.Name, err)
+	}
+	defer r.Close()
+	return io.ReadAll(r)
+}
+
+// tooLarge is a file refused before it is read.
+func tooLarge(path string, size, limit int64) Entity {
+	msg := fmt.Sprintf("file is %d bytes, more than the limit of %d", size, limit)
+	d := &descriptor.Document{Findings: []descriptor.Finding{{Severity: descriptor.SeverityError, Rule: descriptor.RuleSize, Message: msg, Line: 1, Column: 1}}}
+	return Entity{Path: path, Document: d}
+}

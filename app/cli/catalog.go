@@ -1,0 +1,101 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"github.com/portico-dev/portico/app/catalog"
+	"github.com/portico-dev/portico/app/descriptor"
+	"github.com/portico-dev/portico/app/validate"
+)
+
+// CatalogSyncOptions are the flags and arguments of `portico catalog sync`.
+type CatalogSyncOptions struct {
+	Central  string   // bare repository of the catalog, created if missing
+	Sources  []string // local git checkouts
+	Globs    []string // extra descriptor file patterns
+	MaxBytes int64
+}
+
+func runCatalogCmd(ctx context.Context, args []string, stdio IO) (int, error) {
+	if len(args) == 0 || args[0] != "sync" {
+		fmt.Fprintln(stdio.Err, "Usage: portico catalog sync --central PATH SOURCE...   (records the descriptors of local git checkouts)")
+		if len(args) > 0 && isHelp(args[0]) {
+			return ExitOK, nil
+		}
+		return ExitUsage, usagef("catalog: unknown or missing subcommand")
+	}
+	opts := CatalogSyncOptions{}
+	fs := newFlagSet("catalog sync", "catalog sync --central PATH SOURCE...", stdio.Err)
+	fs.StringVar(&opts.Central, "central", "", "bare git repository of the central catalog (created if missing)")
+	fs.Var((*listFlag)(&opts.Globs), "glob", "extra descriptor file pattern (repeatable), e.g. '*.entity.yaml'")
+	fs.Int64Var(&opts.MaxBytes, "max-bytes", descriptor.DefaultMaxBytes, "refuse descriptor files larger than this")
+	sources, err := parseArgs(fs, args[1:])
+	if err != nil {
+		return ExitUsage, err
+	}
+	opts.Sources = sources
+	return RunCatalogSync(ctx, opts, stdio)
+}
+
+// RunCatalogSync records the committed descriptors of each source into the
+// central repository and prints what each sync did. It returns
+// ExitFindings when an entity was left out (conflict or invalid).
+func RunCatalogSync(ctx context.Context, opts CatalogSyncOptions, stdio IO) (int, error) {
+	if opts.Central == "" || len(opts.Sources) == 0 {
+		return ExitUsage, usagef("catalog sync needs --central PATH and at least one SOURCE")
+	}
+	m, err := validate.NewMatcher(opts.Globs)
+	if err != nil {
+		return ExitUsage, usagef("%v", err)
+	}
+	store, err := catalog.Open(opts.Central)
+	if err != nil {
+		return ExitUsage, err
+	}
+	code := ExitOK
+	for _, dir := range opts.Sources {
+		src, err := catalog.ReadCheckout(dir, m.Match, opts.MaxBytes)
+		if err != nil {
+			return ExitUsage, err
+		}
+		res, err := store.Sync(ctx, src)
+		if err != nil {
+			return ExitUsage, err
+		}
+		printSync(stdio.Out, src, res)
+		if res.Failed() {
+			code = ExitFindings
+		}
+	}
+	return code, nil
+}
+
+func printSync(w io.Writer, src catalog.Source, res catalog.Result) {
+	at := src.Repo + "@" + short(src.Commit)
+	if res.Commit == "" {
+		fmt.Fprintf(w, "%s: no change\n", at)
+	} else {
+		fmt.Fprintf(w, "%s: committed %s (%s)\n", at, short(res.Commit), res.Summary())
+	}
+	for _, c := range res.Conflicts {
+		fmt.Fprintf(w, "  conflict: %s in %s is already recorded from %s\n", c.Entity, c.SourcePath, c.Owner)
+	}
+	for _, inv := range res.Invalid {
+		name := inv.Entity
+		if name == "" {
+			name = "(unnamed)"
+		}
+		for _, f := range inv.Findings {
+			fmt.Fprintf(w, "  invalid: %s:%d:%d %s: %s [%s]\n", inv.SourcePath, f.Line, f.Column, name, f.Message, f.Rule)
+		}
+	}
+}
+
+func short(sha string) string {
+	if len(sha) > 7 {
+		return sha[:7]
+	}
+	return sha
+}
