@@ -2,14 +2,18 @@ package server
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"net/http"
 	"os"
+	"time"
 
 	"github.com/portico-dev/portico/app/checks"
 	"github.com/portico-dev/portico/app/config"
 	"github.com/portico-dev/portico/app/gh"
 	"github.com/portico-dev/portico/app/platform"
+	"github.com/portico-dev/portico/app/redeliver"
 	"github.com/portico-dev/portico/app/webhook"
 )
 
@@ -19,6 +23,7 @@ type appMode struct {
 	apps    *gh.Apps
 	webhook http.Handler
 	checks  *checks.Runner
+	sweeper *redeliver.Sweeper
 }
 
 // enterAppMode builds the App's clients, policy source, check runner and
@@ -44,6 +49,7 @@ func (s *Server) enterAppMode(ctx context.Context, cfg *config.Config) error {
 		apps:    apps,
 		webhook: webhook.New(secret, s.queue, checks.Routes(), opts...),
 		checks:  checks.NewRunner(apps, src, cfg.GitHub.AppID, s.log),
+		sweeper: redeliver.New(apps.App(), s.recorded, s.log),
 	})
 	s.log.Info("GitHub App configured", "app_id", cfg.GitHub.AppID, "github", cfg.GitHub.URL, "policies", cfg.Platform.Source())
 	return nil
@@ -58,4 +64,36 @@ func policySource(ctx context.Context, p config.Platform, apps *gh.Apps) (*platf
 		return platform.Fixed(ctx, os.DirFS(p.Dir))
 	}
 	return platform.Fixed(ctx, nil)
+}
+
+// recorded reports whether a delivery is in the database.
+func (s *Server) recorded(ctx context.Context, guid string) (bool, error) {
+	var one int
+	err := s.db.ReadOnly().QueryRowContext(ctx, `SELECT 1 FROM deliveries WHERE id = ?`, guid).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// sweepInterval is how often missed deliveries are looked for; the first
+// sweep runs at start, when a restart's misses are waiting.
+const sweepInterval = 5 * time.Minute
+
+// sweep asks GitHub to redeliver what portico missed, once an App exists.
+func (s *Server) sweep(ctx context.Context) {
+	t := time.NewTicker(sweepInterval)
+	defer t.Stop()
+	for {
+		if a := s.app.Load(); a != nil {
+			if n, err := a.sweeper.Sweep(ctx); err != nil && ctx.Err() == nil {
+				s.log.Warn("webhook redelivery sweep failed", "error", err, "redelivered", n)
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }

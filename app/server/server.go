@@ -98,6 +98,9 @@ func (s *Server) Run(ctx context.Context, ln net.Listener) error {
 	srv := &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	sweepCtx, stopSweep := context.WithCancel(ctx)
+	defer stopSweep()
+	go s.sweep(sweepCtx)
 	s.log.Info("portico serving", "addr", ln.Addr().String(), "app_configured", s.app.Load() != nil)
 	select {
 	case err := <-errc:
