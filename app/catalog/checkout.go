@@ -84,11 +84,17 @@ func parseOrigin(remote string) (repo, web string) {
 	return repo, "https://" + host + "/" + p
 }
 
+// maxRepoSegment is GitHub's limit on the length of a repository name.
+const maxRepoSegment = 100
+
 var unsafeRepoChars = regexp.MustCompile(`[^A-Za-z0-9_.-]+`)
 
 // repoSegment makes a directory name usable as an owner or name.
 func repoSegment(s string) string {
 	s = unsafeRepoChars.ReplaceAllString(s, "-")
+	if len(s) > maxRepoSegment {
+		s = s[:maxRepoSegment]
+	}
 	if s == "" || s == "." || s == ".." {
 		return "unnamed"
 	}

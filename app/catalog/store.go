@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"sync"
 	"time"
 
@@ -48,9 +49,12 @@ func WithPublisher(p Publisher) Option { return func(s *Store) { s.publish = p }
 func WithClock(now func() time.Time) Option { return func(s *Store) { s.now = now } }
 
 // Open opens the bare repository at path, creating it (with main as its
-// default branch) when path does not exist.
+// default branch) when path does not exist or is an empty directory.
 func Open(path string, opts ...Option) (*Store, error) {
 	repo, err := git.PlainOpen(path)
+	if errors.Is(err, git.ErrRepositoryNotExists) && !isEmptyDirOrMissing(path) {
+		return nil, fmt.Errorf("open catalog repository %s: not a git repository and not empty", path)
+	}
 	if errors.Is(err, git.ErrRepositoryNotExists) {
 		repo, err = git.PlainInitWithOptions(path, &git.PlainInitOptions{
 			InitOptions: git.InitOptions{DefaultBranch: Branch},
@@ -145,4 +149,9 @@ func (s *Store) readBlob(h plumbing.Hash) ([]byte, error) {
 	}
 	defer r.Close()
 	return io.ReadAll(r)
+}
+
+func isEmptyDirOrMissing(path string) bool {
+	entries, err := os.ReadDir(path)
+	return errors.Is(err, os.ErrNotExist) || (err == nil && len(entries) == 0)
 }

@@ -17,7 +17,9 @@ const RuleStorable = "catalog/path"
 // the catalog last saw src are written, the ones src no longer declares are
 // deleted, all in one commit "sync owner/repo@sha: +A ~C -D". Nothing is
 // committed when nothing changed. Invalid entities and conflicts are
-// reported in the result, not written; an error means nothing was recorded.
+// reported in the result, not written. An error means nothing was
+// recorded, unless Result.Commit is set: then the commit was made and only
+// publishing it failed.
 func (s *Store) Sync(ctx context.Context, src Source) (Result, error) {
 	if err := checkRepo(src.Repo); err != nil {
 		return Result{}, fmt.Errorf("sync: %w", err)

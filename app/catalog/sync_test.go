@@ -2,6 +2,8 @@ package catalog
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -153,5 +155,19 @@ func TestReopen(t *testing.T) {
 	res := mustSync(t, s2, source("acme/shop", sha('b'), map[string]string{"b.yaml": component("b", "t")}))
 	if res.Summary() != "+1 ~0 -1" {
 		t.Errorf("sync after reopen = %+v", res)
+	}
+}
+
+func TestOpenRefusesANonRepository(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Open(dir); err == nil {
+		t.Error("Open turned a non-empty directory into a repository")
+	}
+	if _, err := Open(t.TempDir()); err != nil {
+		t.Errorf("Open on an empty directory: %v", err)
 	}
 }

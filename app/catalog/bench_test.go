@@ -1,0 +1,120 @@
+package catalog
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+)
+
+// benchSourceSize is how many entities each synthetic source declares.
+const benchSourceSize = 100
+
+// synthSource declares n components of repo; owner varies the content of
+// the first one.
+func synthSource(repo string, n int, commit, owner string) Source {
+	src := Source{Repo: repo, URL: "https://github.com/" + repo, Commit: commit}
+	for i := range n {
+		o := "team-a"
+		if i == 0 {
+			o = owner
+		}
+		p := fmt.Sprintf("services/svc-%05d/catalog-info.yaml", i)
+		name := fmt.Sprintf("%s-svc-%05d", filepath.Base(repo), i)
+		src.Entities = append(src.Entities, ParseFile(p, []byte(component(name, o)), 0)...)
+	}
+	return src
+}
+
+// benchCatalog builds a central repository of n entities from sources of
+// benchSourceSize entities each.
+func benchCatalog(b *testing.B, n int) (*Store, string) {
+	b.Helper()
+	dir := filepath.Join(b.TempDir(), "central.git")
+	s, err := Open(dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for i := range n / benchSourceSize {
+		src := synthSource(fmt.Sprintf("acme/repo-%04d", i), benchSourceSize, sha('a'), "team-a")
+		if _, err := s.Sync(context.Background(), src); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return s, dir
+}
+
+func reportMS(b *testing.B) {
+	b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(b.N), "ms/op")
+}
+
+// BenchmarkSync measures recording a push that changes one entity in
+// catalogs of growing size, a full sync of 10,000 entities into an empty
+// repository, and, for comparison, git add and git commit by the git CLI
+// changing one file in a worktree of the same 10,000-entity catalog.
+func BenchmarkSync(b *testing.B) {
+	ctx := context.Background()
+	for _, n := range []int{1000, 10000} {
+		b.Run(fmt.Sprintf("change-one/entities=%d", n), func(b *testing.B) {
+			s, _ := benchCatalog(b, n)
+			srcs := [2]Source{
+				synthSource("acme/repo-0000", benchSourceSize, sha('b'), "team-b"),
+				synthSource("acme/repo-0000", benchSourceSize, sha('c'), "team-c"),
+			}
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				res, err := s.Sync(ctx, srcs[i%2])
+				if err != nil || res.Summary() != "+0 ~1 -0" {
+					b.Fatalf("sync = %+v, %v", res, err)
+				}
+			}
+			reportMS(b)
+		})
+	}
+	b.Run("full/entities=10000", func(b *testing.B) {
+		src := synthSource("acme/monorepo", 10000, sha('a'), "team-a")
+		b.ResetTimer()
+		for i := 0; i < b.N; i++ {
+			b.StopTimer()
+			s, err := Open(filepath.Join(b.TempDir(), fmt.Sprintf("c%d.git", i)))
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.StartTimer()
+			if res, err := s.Sync(ctx, src); err != nil || len(res.Added) != 10000 {
+				b.Fatalf("sync: %d added, %v", len(res.Added), err)
+			}
+		}
+		reportMS(b)
+	})
+	b.Run("git-cli/entities=10000", benchGitCLI)
+}
+
+// benchGitCLI changes one file of a checked-out 10,000-entity catalog and
+// records it with git add -A and git commit, as a worktree-based writer
+// would.
+func benchGitCLI(b *testing.B) {
+	_, central := benchCatalog(b, 10000)
+	work := filepath.Join(b.TempDir(), "work")
+	run := func(args ...string) {
+		cmd := exec.Command("git", append([]string{"-C", work, "-c", "user.name=portico", "-c", "user.email=portico@localhost"}, args...)...)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			b.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	if out, err := exec.Command("git", "clone", "-q", central, work).CombinedOutput(); err != nil {
+		b.Fatalf("git clone: %v\n%s", err, out)
+	}
+	file := filepath.Join(work, "catalog/default/component/repo-0000-svc-00000.yaml")
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if err := os.WriteFile(file, []byte(component("repo-0000-svc-00000", fmt.Sprintf("team-%d", i))), 0o644); err != nil {
+			b.Fatal(err)
+		}
+		run("add", "-A")
+		run("commit", "-q", "-m", "change one")
+	}
+	reportMS(b)
+}
