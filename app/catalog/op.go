@@ -16,6 +16,7 @@ type op struct {
 	parent  *plumbing.Reference
 	root    plumbing.Hash
 	trees   *trees
+	staged  *staging
 	index   sourceIndex // the source's entities before the write
 	changes map[string]plumbing.Hash
 }
@@ -26,7 +27,8 @@ func (s *Store) begin(repo string) (*op, error) {
 	if err != nil {
 		return nil, err
 	}
-	o := &op{s: s, parent: parent, root: root, trees: newTrees(s.repo.Storer), changes: map[string]plumbing.Hash{}}
+	st := newStaging()
+	o := &op{s: s, parent: parent, root: root, trees: newTrees(s.repo.Storer, st), staged: st, changes: map[string]plumbing.Hash{}}
 	o.index, err = o.readIndex(repo)
 	return o, err
 }
@@ -45,7 +47,7 @@ func (o *op) readIndex(repo string) (sourceIndex, error) {
 
 // put stages data at path.
 func (o *op) put(path string, data []byte) error {
-	h, err := o.s.writeBlob(data)
+	h, err := writeBlob(o.staged, data)
 	if err != nil {
 		return err
 	}
@@ -95,6 +97,9 @@ func (s *Store) finish(ctx context.Context, o *op, declared sourceIndex, res *Re
 	tree, err := o.trees.write(o.root, o.changes)
 	if err == nil && tree.IsZero() {
 		tree, err = o.trees.store(nil)
+	}
+	if err == nil {
+		err = o.staged.flush(s.repo.Storer)
 	}
 	if err != nil {
 		return *res, fmt.Errorf("%s: %w", res.Repo, err)

@@ -115,9 +115,9 @@ func (s *Store) commit(ctx context.Context, parent *plumbing.Reference, tree plu
 	return h.String(), nil
 }
 
-// writeBlob stores data as a blob.
-func (s *Store) writeBlob(data []byte) (plumbing.Hash, error) {
-	obj := s.repo.Storer.NewEncodedObject()
+// writeBlob stores data as a blob in dst.
+func writeBlob(dst objectWriter, data []byte) (plumbing.Hash, error) {
+	obj := dst.NewEncodedObject()
 	obj.SetType(plumbing.BlobObject)
 	obj.SetSize(int64(len(data)))
 	w, err := obj.Writer()
@@ -130,7 +130,7 @@ func (s *Store) writeBlob(data []byte) (plumbing.Hash, error) {
 	if err != nil {
 		return plumbing.ZeroHash, fmt.Errorf("write blob: %w", err)
 	}
-	h, err := s.repo.Storer.SetEncodedObject(obj)
+	h, err := dst.SetEncodedObject(obj)
 	if err != nil {
 		return plumbing.ZeroHash, fmt.Errorf("store blob: %w", err)
 	}

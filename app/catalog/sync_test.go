@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -169,5 +170,29 @@ func TestOpenRefusesANonRepository(t *testing.T) {
 	}
 	if _, err := Open(t.TempDir()); err != nil {
 		t.Errorf("Open on an empty directory: %v", err)
+	}
+}
+
+func TestSyncLargeWritesOnePack(t *testing.T) {
+	t.Parallel()
+	s, dir := openTemp(t)
+	files := map[string]string{}
+	for i := range packThreshold + 10 {
+		files[fmt.Sprintf("svc/%d.yaml", i)] = component(fmt.Sprintf("svc-%d", i), "t")
+	}
+	if res := mustSync(t, s, source("acme/big", sha('a'), files)); len(res.Added) != len(files) {
+		t.Fatalf("added %d, want %d", len(res.Added), len(files))
+	}
+	packs, _ := filepath.Glob(filepath.Join(dir, "objects", "pack", "*.pack"))
+	if len(packs) != 1 {
+		t.Errorf("packs = %q, want one", packs)
+	}
+	files["svc/0.yaml"] = component("svc-0", "u")
+	if res := mustSync(t, s, source("acme/big", sha('b'), files)); res.Summary() != "+0 ~1 -0" {
+		t.Errorf("change after a packed sync = %+v", res)
+	}
+	gitCLI(t, dir, "fsck", "--strict")
+	if got := gitCLI(t, dir, "show", "main:catalog/default/component/svc-7.yaml"); !strings.Contains(got, "name: svc-7") {
+		t.Errorf("svc-7.yaml =\n%s", got)
 	}
 }

@@ -11,15 +11,22 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/storer"
 )
 
+// objectWriter is where new objects go.
+type objectWriter interface {
+	NewEncodedObject() plumbing.EncodedObject
+	SetEncodedObject(plumbing.EncodedObject) (plumbing.Hash, error)
+}
+
 // trees reads and writes tree objects for one operation. It reads only
 // the trees on the paths it is asked about, each once.
 type trees struct {
-	s     storer.EncodedObjectStorer
+	r     storer.EncodedObjectStorer // the repository
+	w     objectWriter               // where new trees go
 	cache map[plumbing.Hash]map[string]object.TreeEntry
 }
 
-func newTrees(s storer.EncodedObjectStorer) *trees {
-	return &trees{s: s, cache: map[plumbing.Hash]map[string]object.TreeEntry{}}
+func newTrees(r storer.EncodedObjectStorer, w objectWriter) *trees {
+	return &trees{r: r, w: w, cache: map[plumbing.Hash]map[string]object.TreeEntry{}}
 }
 
 // entries lists a tree by name; the zero hash is the empty tree. The map
@@ -31,7 +38,7 @@ func (t *trees) entries(h plumbing.Hash) (map[string]object.TreeEntry, error) {
 	if m, ok := t.cache[h]; ok {
 		return m, nil
 	}
-	tree, err := object.GetTree(t.s, h)
+	tree, err := object.GetTree(t.r, h)
 	if err != nil {
 		return nil, fmt.Errorf("read tree %s: %w", h, err)
 	}
@@ -132,11 +139,11 @@ func (t *trees) store(entries map[string]object.TreeEntry) (plumbing.Hash, error
 		return e.Name
 	}
 	sort.Slice(tree.Entries, func(i, j int) bool { return key(tree.Entries[i]) < key(tree.Entries[j]) })
-	obj := t.s.NewEncodedObject()
+	obj := t.w.NewEncodedObject()
 	if err := tree.Encode(obj); err != nil {
 		return plumbing.ZeroHash, fmt.Errorf("encode tree: %w", err)
 	}
-	h, err := t.s.SetEncodedObject(obj)
+	h, err := t.w.SetEncodedObject(obj)
 	if err != nil {
 		return plumbing.ZeroHash, fmt.Errorf("store tree: %w", err)
 	}
