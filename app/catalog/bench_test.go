@@ -99,7 +99,7 @@ func benchGitCLI(b *testing.B) {
 	_, central := benchCatalog(b, 10000)
 	work := filepath.Join(b.TempDir(), "work")
 	run := func(args ...string) {
-		cmd := exec.Command("git", append([]string{"-C", work, "-c", "user.name=portico", "-c", "user.email=portico@localhost"}, args...)...)
+		cmd := exec.Command("git", append([]string{"-C", work, "-c", "user.name=portico", "-c", "user.email=portico@localhost", "-c", "gc.auto=0", "-c", "maintenance.auto=false"}, args...)...)
 		if out, err := cmd.CombinedOutput(); err != nil {
 			b.Fatalf("git %v: %v\n%s", args, err, out)
 		}
