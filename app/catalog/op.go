@@ -6,6 +6,7 @@ import (
 	"sort"
 
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/object"
 	"gopkg.in/yaml.v3"
 )
 
@@ -28,7 +29,10 @@ func (s *Store) begin(repo string) (*op, error) {
 		return nil, err
 	}
 	st := newStaging()
-	o := &op{s: s, parent: parent, root: root, trees: newTrees(s.repo.Storer, st), staged: st, changes: map[string]plumbing.Hash{}}
+	if len(s.trees) > maxCachedTrees {
+		s.trees = map[plumbing.Hash]map[string]object.TreeEntry{}
+	}
+	o := &op{s: s, parent: parent, root: root, trees: newTrees(s.repo.Storer, st, s.trees), staged: st, changes: map[string]plumbing.Hash{}}
 	o.index, err = o.readIndex(repo)
 	return o, err
 }

@@ -36,17 +36,21 @@ type Store struct {
 	mu      sync.Mutex
 	repo    *git.Repository
 	publish Publisher
-	now     func() time.Time
+	// trees keeps the listings of the trees recent writes read or made,
+	// by hash (so never stale): the next push to the same directories
+	// need not decode them again.
+	trees map[plumbing.Hash]map[string]object.TreeEntry
 }
+
+// maxCachedTrees bounds Store.trees; a catalog has a few directories per
+// namespace, so this holds every one of them in practice.
+const maxCachedTrees = 4096
 
 // Option configures a Store.
 type Option func(*Store)
 
 // WithPublisher has every new commit published by p.
 func WithPublisher(p Publisher) Option { return func(s *Store) { s.publish = p } }
-
-// WithClock sets the time written on commits (tests).
-func WithClock(now func() time.Time) Option { return func(s *Store) { s.now = now } }
 
 // Open opens the bare repository at path, creating it (with main as its
 // default branch) when path does not exist or is an empty directory.
@@ -64,7 +68,7 @@ func Open(path string, opts ...Option) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open catalog repository %s: %w", path, err)
 	}
-	s := &Store{repo: repo, now: time.Now}
+	s := &Store{repo: repo, trees: map[plumbing.Hash]map[string]object.TreeEntry{}}
 	for _, o := range opts {
 		o(s)
 	}
@@ -91,7 +95,7 @@ func (s *Store) head() (*plumbing.Reference, plumbing.Hash, error) {
 // commit stores a commit of tree on top of parent, moves the branch to it
 // unless it moved meanwhile, and publishes it.
 func (s *Store) commit(ctx context.Context, parent *plumbing.Reference, tree plumbing.Hash, msg string) (string, error) {
-	sig := object.Signature{Name: Author, Email: authorEmail, When: s.now()}
+	sig := object.Signature{Name: Author, Email: authorEmail, When: time.Now()}
 	c := &object.Commit{Author: sig, Committer: sig, Message: msg, TreeHash: tree}
 	if parent != nil {
 		c.ParentHashes = []plumbing.Hash{parent.Hash()}

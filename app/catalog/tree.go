@@ -25,8 +25,11 @@ type trees struct {
 	cache map[plumbing.Hash]map[string]object.TreeEntry
 }
 
-func newTrees(r storer.EncodedObjectStorer, w objectWriter) *trees {
-	return &trees{r: r, w: w, cache: map[plumbing.Hash]map[string]object.TreeEntry{}}
+// newTrees reads from r, writes to w, and keeps the listings it reads or
+// writes in cache, which may be shared by successive operations: trees are
+// named by their content, so a listing never goes stale.
+func newTrees(r storer.EncodedObjectStorer, w objectWriter, cache map[plumbing.Hash]map[string]object.TreeEntry) *trees {
+	return &trees{r: r, w: w, cache: cache}
 }
 
 // entries lists a tree by name; the zero hash is the empty tree. The map
