@@ -196,3 +196,28 @@ func TestSyncLargeWritesOnePack(t *testing.T) {
 		t.Errorf("svc-7.yaml =\n%s", got)
 	}
 }
+
+func TestSyncConcurrentSources(t *testing.T) {
+	t.Parallel()
+	s, dir := openTemp(t)
+	const n = 10
+	errs := make(chan error, n)
+	for i := range n {
+		go func() {
+			repo := fmt.Sprintf("acme/r%d", i)
+			_, err := s.Sync(context.Background(), source(repo, sha('a'), map[string]string{"c.yaml": component(fmt.Sprintf("c%d", i), "t")}))
+			errs <- err
+		}()
+	}
+	for range n {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+	if got := len(subjects(t, dir)); got != n {
+		t.Errorf("%d commits, want %d", got, n)
+	}
+	if got := strings.Count(gitCLI(t, dir, "show", "main:catalog-info.yaml"), "./catalog/"); got != n {
+		t.Errorf("Location lists %d entities, want %d", got, n)
+	}
+}
