@@ -90,6 +90,9 @@ func (s *Store) finish(ctx context.Context, o *op, declared sourceIndex, res *Re
 	if len(res.Added)+len(res.Changed)+len(res.Deleted) == 0 {
 		return *res, nil
 	}
+	if err := ctx.Err(); err != nil {
+		return *res, err
+	}
 	if err := o.writeIndex(res.Repo, declared); err != nil {
 		return *res, err
 	}

@@ -3,12 +3,16 @@ package catalog
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"sort"
 
 	"github.com/go-git/go-git/v5/plumbing"
 
 	"github.com/portico-dev/portico/app/descriptor"
 )
+
+// commitRE is a full SHA-1 or SHA-256 commit id.
+var commitRE = regexp.MustCompile(`^[0-9a-f]{40}([0-9a-f]{24})?$`)
 
 // RuleStorable marks a valid entity whose name cannot be stored as a path.
 const RuleStorable = "catalog/path"
@@ -24,8 +28,8 @@ func (s *Store) Sync(ctx context.Context, src Source) (Result, error) {
 	if err := checkRepo(src.Repo); err != nil {
 		return Result{}, fmt.Errorf("sync: %w", err)
 	}
-	if src.Commit == "" {
-		return Result{}, fmt.Errorf("sync %s: no commit", src.Repo)
+	if !commitRE.MatchString(src.Commit) {
+		return Result{}, fmt.Errorf("sync %s: commit %q is not a full commit id", src.Repo, src.Commit)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -125,6 +125,11 @@ func TestSyncRefusesUnstorableName(t *testing.T) {
 			t.Errorf("Sync accepted repo %q", repo)
 		}
 	}
+	for _, commit := range []string{"", "abc", sha('g'), sha('a') + "/../x"} {
+		if _, err := s.Sync(context.Background(), Source{Repo: "acme/shop", Commit: commit}); err == nil {
+			t.Errorf("Sync accepted commit %q", commit)
+		}
+	}
 }
 
 type fakePublisher struct{ commits []string }
