@@ -2,18 +2,36 @@
 // with the jobs they cause, and running those jobs with River on the
 // database that package store opens.
 //
-// Recording. Queue.Record stores a delivery and inserts its jobs in one
-// transaction and returns only after that transaction has committed, so a
-// caller that answers 2xx afterwards never loses the delivery. A delivery
-// id seen before is reported as a duplicate and inserts nothing. Commits
-// are grouped: one writer goroutine owns every portico write, takes what
-// arrived while its previous commit was being fsynced, and commits it as one
-// transaction. The batch's deliveries go in with one multi-row statement
-// and their jobs with one River insert; if that fails, it is rolled back
-// and each caller's part is written alone in its own savepoint, so that one
-// caller's failure stays its own. One fsync and a handful of statements
-// then serve a whole batch, which is what lets a single SQLite file take
-// thousands of durable deliveries a second.
+// Accepting. Queue.Record puts a delivery and its jobs in the inbox, a
+// second SQLite file (see package store), and returns only after that
+// commit, so a caller that answers 2xx afterwards never loses the
+// delivery. River never writes to the inbox, so acceptance never waits
+// for River's completer or producer, which hold portico.db's one write
+// connection (and SQLite's database-wide write lock) for milliseconds at a
+// time while jobs drain. A delivery id already in the inbox, repeated in
+// the same commit, or already in portico.db is reported as a duplicate and
+// has no effect. Jobs are kept as their kind and JSON args; Record refuses
+// a kind with no worker, and dispatch decodes the args into the kind's own
+// type, so River inserts exactly what Record was given (InsertOpts and
+// unique-by-args included). Commits are grouped: one writer goroutine per
+// file takes what arrived while its previous commit was being fsynced and
+// commits it as one transaction, which is what lets a single SQLite file
+// take thousands of durable deliveries a second.
+//
+// Dispatching. One goroutine, woken by every acceptance commit (and at
+// Start, for what a previous process left), moves the inbox into
+// portico.db in batches: in one transaction on portico.db's writer it
+// inserts the deliveries (ON CONFLICT DO NOTHING) and, for those actually
+// inserted, their River jobs and delivery_jobs bookkeeping, with one
+// multi-row statement and one River insert; if that fails, each delivery
+// is stored alone in its own savepoint, so that one delivery's failure
+// stays its own (it stays in the inbox and is retried a second later).
+// Only after that commit are the rows deleted from the inbox. A crash in
+// between leaves rows that the next pass finds already stored: they insert
+// nothing. So a delivery's jobs are created once, and start within
+// milliseconds of acceptance. A redelivery that races the dispatch of its
+// first copy can be accepted again rather than reported duplicate; its
+// dispatch then inserts nothing.
 //
 // Running. Handle (or HandleWorker) registers a River worker per job kind,
 // before Start. Every job runs through the same steps:
@@ -42,8 +60,9 @@
 // completed, failed otherwise. A delivery recorded with no jobs of its own
 // is processed at once with outcome ignored. Handlers need do nothing.
 //
-// Durability. Jobs are rows in River's tables, committed before Record
-// returns. A process killed mid-job leaves the job running in the table;
+// Durability. An accepted delivery is a row in the inbox, committed before
+// Record returns, until its jobs are rows in River's tables, committed
+// before the inbox row goes. A process killed mid-job leaves the job running in the table;
 // River's rescuer, on whichever process leads, makes it retryable once
 // RescueStuckJobsAfter (and the kind's timeout) have passed. Handlers must
 // therefore be idempotent: portico promises every job is run to completion,
@@ -52,5 +71,6 @@
 // Lifecycle. New, then Handle for every kind, then Start; on shutdown stop
 // accepting deliveries first, then Stop, which lets running jobs finish
 // until its context ends, interrupts the rest (they are snoozed, not
-// failed, and run again on the next start), and finally drains the writer.
+// failed, and run again on the next start), then refuses deliveries,
+// dispatches the inbox, and finally drains the writers.
 package jobs

@@ -34,6 +34,8 @@ func HandleWorker[T river.JobArgs](q *Queue, w river.Worker[T]) {
 		panic("jobs: Handle after Start")
 	}
 	river.AddWorker(q.workers, &worker[T]{Worker: w, q: q})
+	var zero T
+	q.decoders.Store(zero.Kind(), decoder(decodeArgs[T]))
 }
 
 // worker wraps a River worker with serialization, bookkeeping and

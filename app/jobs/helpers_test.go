@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"strings"
 	"testing"
 	"time"
 
@@ -91,6 +92,33 @@ func record(t testing.TB, q *Queue, id string, jobs ...river.JobArgs) {
 	if err != nil || dup {
 		t.Fatalf("Record(%s) = %v, %v", id, dup, err)
 	}
+	settle(t, q)
+}
+
+// settle waits until q's inbox is empty: every accepted delivery is in
+// portico.db with its jobs.
+func settle(t testing.TB, q *Queue) {
+	t.Helper()
+	waitFor(t, timeoutShort, "the inbox to be dispatched", func() bool {
+		return count(t, q.db, `SELECT COUNT(*) FROM inbox`) == 0
+	})
+}
+
+// pauseDispatch stops q's dispatcher goroutine, so that accepted
+// deliveries stay in the inbox; Stop still drains it.
+func pauseDispatch(q *Queue) {
+	d := q.dispatch
+	close(d.quit)
+	<-d.stopped
+	d.quit = make(chan struct{})
+}
+
+// resumeDispatch restarts a paused dispatcher.
+func resumeDispatch(q *Queue) {
+	d := q.dispatch
+	d.stopped = make(chan struct{})
+	d.notify()
+	go d.run()
 }
 
 // timeoutShort bounds waits for things that take milliseconds.
@@ -107,10 +135,15 @@ func waitFor(t testing.TB, timeout time.Duration, what string, cond func() bool)
 	}
 }
 
+// count runs a COUNT query on portico.db, or on the inbox if it names it.
 func count(t testing.TB, db *store.DB, query string, args ...any) int {
 	t.Helper()
+	pool := db.ReadOnly()
+	if strings.Contains(query, "FROM inbox") {
+		pool = db.InboxReadOnly()
+	}
 	var n int
-	if err := db.ReadOnly().QueryRow(query, args...).Scan(&n); err != nil {
+	if err := pool.QueryRow(query, args...).Scan(&n); err != nil {
 		t.Fatalf("%s: %v", query, err)
 	}
 	return n

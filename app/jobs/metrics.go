@@ -17,6 +17,7 @@ type metrics struct {
 	duplicates prometheus.Counter
 	durations  *prometheus.HistogramVec
 	batches    prometheus.Histogram
+	inbox      prometheus.Histogram
 }
 
 func newMetrics(reg prometheus.Registerer, read *sql.DB) (*metrics, error) {
@@ -42,8 +43,13 @@ func newMetrics(reg prometheus.Registerer, read *sql.DB) (*metrics, error) {
 			Help:    "Writes grouped into one database commit.",
 			Buckets: prometheus.ExponentialBuckets(1, 2, 10),
 		}),
+		inbox: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name:    "portico_inbox_commit_batch_size",
+			Help:    "Accepted deliveries (and dispatch clean-ups) grouped into one inbox commit.",
+			Buckets: prometheus.ExponentialBuckets(1, 2, 10),
+		}),
 	}
-	for _, c := range []prometheus.Collector{m.records, m.duplicates, m.durations, m.batches, depthCollector{read}} {
+	for _, c := range []prometheus.Collector{m.records, m.duplicates, m.durations, m.batches, m.inbox, depthCollector{read}} {
 		if err := reg.Register(c); err != nil {
 			return nil, fmt.Errorf("register queue metrics: %w", err)
 		}
@@ -63,6 +69,8 @@ func (m *metrics) observeJob(kind, outcome string, d time.Duration) {
 }
 
 func (m *metrics) observeBatch(n int) { m.batches.Observe(float64(n)) }
+
+func (m *metrics) observeInboxBatch(n int) { m.inbox.Observe(float64(n)) }
 
 var depthDesc = prometheus.NewDesc("portico_jobs",
 	"Jobs in River's table by state (available, running, retryable, scheduled, completed, ...).",

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -97,7 +98,10 @@ type Queue struct {
 	db       *store.DB
 	client   *river.Client[*sql.Tx]
 	workers  *river.Workers
-	writer   *writer
+	writer   *writer // portico.db
+	inbox    *writer // inbox.db
+	dispatch *dispatcher
+	decoders sync.Map // job kind to its decoder
 	metrics  *metrics
 	opts     Options
 	state    atomic.Int32
@@ -105,8 +109,10 @@ type Queue struct {
 }
 
 // New builds a queue on db. Register workers with Handle, then Start. The
-// group-committing writer runs from New on, so Record works before Start
-// (jobs wait in the table); Stop ends it.
+// group-committing writers and the dispatcher run from New on, so Record
+// works before Start (jobs wait in the table) once their kinds are
+// handled; Stop ends them. Start dispatches whatever a previous process
+// left in the inbox.
 func New(db *store.DB, opts Options) (*Queue, error) {
 	opts = opts.withDefaults()
 	m, err := newMetrics(opts.Registerer, db.ReadOnly())
@@ -120,6 +126,8 @@ func New(db *store.DB, opts Options) (*Queue, error) {
 		return nil, fmt.Errorf("create River client: %w", err)
 	}
 	q.writer = newWriter(db.SQL(), q.recordAll, opts.MaxBatch, opts.MaxBatchBytes, m.observeBatch)
+	q.inbox = newWriter(db.Inbox(), q.acceptAll, opts.MaxBatch, opts.MaxBatchBytes, m.observeInboxBatch)
+	q.dispatch = newDispatcher(q)
 	return q, nil
 }
 
@@ -152,14 +160,18 @@ func (q *Queue) Start(ctx context.Context) error {
 	if err := q.client.Start(context.WithoutCancel(ctx)); err != nil {
 		return fmt.Errorf("start queue: %w", err)
 	}
+	q.dispatch.notify()
 	return nil
 }
 
 // Stop shuts the queue down: it stops fetching jobs, waits for running
 // jobs until ctx ends, then cancels those still running (they are snoozed
 // and run again on the next start) and waits up to HardStopTimeout for
-// them to return. Finally it commits writes already accepted and refuses
-// new ones: stop feeding Record before calling Stop.
+// them to return. Finally it refuses new deliveries, commits those already
+// accepted, dispatches the inbox into portico.db (until ctx ends, or for
+// HardStopTimeout if it already has; what is left stays in the inbox for
+// the next start) and commits the remaining writes: stop feeding Record
+// before calling Stop.
 func (q *Queue) Stop(ctx context.Context) error {
 	prev := q.state.Swap(stateStopped)
 	if prev == stateStopped {
@@ -168,6 +180,15 @@ func (q *Queue) Stop(ctx context.Context) error {
 	var err error
 	if prev == stateStarted {
 		err = q.stopClient(ctx)
+	}
+	q.inbox.stop()
+	if ctx.Err() != nil {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(context.WithoutCancel(ctx), q.opts.HardStopTimeout)
+		defer cancel()
+	}
+	if derr := q.dispatch.stop(ctx); derr != nil {
+		q.opts.Logger.WarnContext(ctx, "jobs: stop: inbox not drained", "error", derr)
 	}
 	q.writer.stop()
 	return err

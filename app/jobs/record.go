@@ -52,13 +52,17 @@ const deliveryColumns = 8
 
 const onConflict = ` ON CONFLICT (id) DO NOTHING`
 
-// Record stores d and inserts jobs in one transaction, returning after the
-// commit: a nil error means both are on disk. If d.ID is already stored it
-// returns duplicate=true and inserts nothing. Job args' own InsertOpts
-// apply. Concurrent calls share commits (see the package documentation);
-// a caller whose context ends before its turn writes nothing, but once its
-// turn has come the write may commit even though Record returned ctx's
-// error, which a redelivery then finds as a duplicate.
+// Record accepts d and its jobs durably and returns after the commit: a
+// nil error means both are on disk, in the inbox (see the package
+// documentation), from which they reach portico.db and River within
+// milliseconds. If d.ID was accepted before it returns duplicate=true and
+// has no effect; a redelivery racing the dispatch of its first copy may
+// instead come back as new, and still has no effect. Every job's kind
+// must have a worker. Job args' own InsertOpts apply. Concurrent calls
+// share commits; a caller whose context ends before its turn writes
+// nothing, but once its turn has come the write may commit even though
+// Record returned ctx's error, which a redelivery then finds as a
+// duplicate.
 func (q *Queue) Record(ctx context.Context, d Delivery, jobs ...river.JobArgs) (duplicate bool, err error) {
 	if d.ID == "" || d.Event == "" {
 		return false, errors.New("record delivery: id and event are required")
@@ -68,31 +72,37 @@ func (q *Queue) Record(ctx context.Context, d Delivery, jobs ...river.JobArgs) (
 	}
 	d.ReceivedAt = d.ReceivedAt.UTC()
 	d.Payload = nonNil(d.Payload)
-	rec := &recording{d: d, params: make([]river.InsertManyParams, len(jobs))}
-	for i, args := range jobs {
-		rec.params[i] = river.InsertManyParams{Args: args}
-	}
-	o := &op{ctx: ctx, rec: rec, size: len(d.Payload), done: make(chan struct{})}
-	if err := q.writer.submit(o); err != nil {
+	rec := &recording{d: d}
+	if rec.jobs, err = q.encodeJobs(jobs); err != nil {
 		return false, fmt.Errorf("record delivery %s: %w", d.ID, err)
+	}
+	o := &op{ctx: ctx, rec: rec, size: len(d.Payload) + len(rec.jobs), done: make(chan struct{})}
+	if err := q.inbox.submit(o); err != nil {
+		return false, fmt.Errorf("record delivery %s: %w", d.ID, err)
+	}
+	if !rec.duplicate {
+		q.dispatch.notify()
 	}
 	q.metrics.recorded(rec.duplicate)
 	return rec.duplicate, nil
 }
 
-// recording is one Record call on its way through the writer.
+// recording is one delivery on its way through a writer: accepted into
+// the inbox with its jobs encoded, then stored in portico.db with them
+// decoded into params.
 type recording struct {
 	d         Delivery
+	jobs      []byte
 	params    []river.InsertManyParams
 	duplicate bool
 }
 
-// recordAll writes a batch's recordings together: one statement per table
-// for the whole batch rather than per delivery, which is most of what
-// group commit saves besides fsyncs. If that fails (one caller's job args
-// River refuses, two callers' unique jobs colliding), it is rolled back and
-// each recording is written alone in its own savepoint, so that only the
-// culprit fails. Its error is the transaction's.
+// recordAll stores a batch of dispatched recordings together: one
+// statement per table for the whole batch rather than per delivery, which
+// is most of what group commit saves besides fsyncs. If that fails (job
+// args River refuses, two deliveries' unique jobs colliding), it is rolled
+// back and each recording is written alone in its own savepoint, so that
+// only the culprit fails. Its error is the transaction's.
 func (q *Queue) recordAll(ctx context.Context, tx *sql.Tx, ops []*op) error {
 	if _, err := tx.ExecContext(ctx, "SAVEPOINT records"); err != nil {
 		return fmt.Errorf("savepoint: %w", err)

@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 	"sync"
 	"testing"
@@ -28,6 +29,7 @@ func TestRecord(t *testing.T) {
 	if err != nil || dup {
 		t.Fatalf("Record = %v, %v", dup, err)
 	}
+	settle(t, q)
 	var got Delivery
 	var outcome string
 	err = db.ReadOnly().QueryRow(`SELECT id, event, action, installation_id, repository, payload, received_at, outcome FROM deliveries`).
@@ -71,6 +73,7 @@ func TestRecordWithoutJobsIsIgnored(t *testing.T) {
 		if _, err := q.Record(context.Background(), tt.d); err != nil {
 			t.Fatalf("%s: %v", tt.name, err)
 		}
+		settle(t, q)
 		if outcome, processed := deliveryState(t, db, tt.d.ID); outcome != OutcomeIgnored || !processed {
 			t.Errorf("%s: outcome %q processed %v, want ignored and processed", tt.name, outcome, processed)
 		}
@@ -120,6 +123,7 @@ func TestRecordConcurrentDuplicates(t *testing.T) {
 		})
 	}
 	wg.Wait()
+	settle(t, q)
 	if stored != 1 {
 		t.Errorf("%d callers stored the delivery, want 1", stored)
 	}
@@ -128,7 +132,7 @@ func TestRecordConcurrentDuplicates(t *testing.T) {
 	}
 }
 
-// unknownArgs has no worker, so River refuses to insert it.
+// unknownArgs has no worker, so Record refuses it.
 type unknownArgs struct{}
 
 func (unknownArgs) Kind() string { return "unknown" }
@@ -152,6 +156,7 @@ func TestRecordFailureIsolated(t *testing.T) {
 		})
 	}
 	wg.Wait()
+	settle(t, q)
 	for i, err := range errs {
 		if bad := i%4 == 0; bad != (err != nil) {
 			t.Errorf("caller %d: err %v", i, err)
@@ -206,12 +211,12 @@ func TestRecordAfterStop(t *testing.T) {
 	}
 }
 
-// holdWriter occupies q's writer until the returned function is called, so
-// that Records sent meanwhile are committed as one batch.
-func holdWriter(t *testing.T, q *Queue) func() {
+// holdInbox occupies q's inbox writer until the returned function is
+// called, so that Records sent meanwhile are committed as one batch.
+func holdInbox(t *testing.T, q *Queue) func() {
 	t.Helper()
 	held, release := make(chan struct{}), make(chan struct{})
-	go q.writer.do(context.Background(), 0, func(context.Context, *sql.Tx) error {
+	go q.inbox.do(context.Background(), 0, func(context.Context, *sql.Tx) error {
 		close(held)
 		<-release
 		return nil
@@ -220,11 +225,13 @@ func holdWriter(t *testing.T, q *Queue) func() {
 	return func() { close(release) }
 }
 
-// recordAllAtOnce sends one Record per delivery while the writer is held,
-// then lets them commit together, and returns each one's duplicate flag.
+// recordAllAtOnce sends one Record per delivery while the inbox writer is
+// held, then lets them commit together, waits for their dispatch (one
+// batch too, as they reach the inbox together), and returns each one's
+// duplicate flag.
 func recordAllAtOnce(t *testing.T, q *Queue, deliveries []Delivery, args func(i int) river.JobArgs) []bool {
 	t.Helper()
-	release := holdWriter(t, q)
+	release := holdInbox(t, q)
 	dups := make([]bool, len(deliveries))
 	var wg sync.WaitGroup
 	for i, d := range deliveries {
@@ -235,9 +242,10 @@ func recordAllAtOnce(t *testing.T, q *Queue, deliveries []Delivery, args func(i 
 			}
 		})
 	}
-	waitFor(t, timeoutShort, "Records queued", func() bool { return len(q.writer.ops) == len(deliveries) })
+	waitFor(t, timeoutShort, "Records queued", func() bool { return len(q.inbox.ops) == len(deliveries) })
 	release()
 	wg.Wait()
+	settle(t, q)
 	return dups
 }
 
@@ -254,13 +262,39 @@ func TestRecordGroupsCommits(t *testing.T) {
 		deliveries[i] = Delivery{ID: fmt.Sprint("d-", i), Event: "push"}
 	}
 	recordAllAtOnce(t, q, deliveries, func(i int) river.JobArgs { return testArgs{N: i} })
-	// The held op's commit and one for all twenty.
-	if got := gather(t, reg, "portico_db_commit_batch_size", nil); got != 2 {
-		t.Errorf("%v commits, want 2", got)
+	if n := largestBatch(t, reg, "portico_inbox_commit_batch_size"); n < 20 {
+		t.Errorf("largest inbox commit took at most %v ops, want all twenty in one", n)
+	}
+	if n := largestBatch(t, reg, "portico_db_commit_batch_size"); n > 1 {
+		t.Errorf("a dispatch was split over commits of up to %v ops, want one op for the batch", n)
 	}
 	if n := count(t, db, `SELECT COUNT(*) FROM delivery_jobs`); n != 20 {
 		t.Errorf("%d tracked jobs, want 20", n)
 	}
+}
+
+// largestBatch returns the smallest bucket bound that holds every
+// observation of the histogram name: an upper bound on its largest batch.
+func largestBatch(t *testing.T, reg *prometheus.Registry, name string) float64 {
+	t.Helper()
+	families, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range families {
+		if f.GetName() != name {
+			continue
+		}
+		h := f.GetMetric()[0].GetHistogram()
+		for _, b := range h.GetBucket() {
+			if b.GetCumulativeCount() == h.GetSampleCount() {
+				return b.GetUpperBound()
+			}
+		}
+		return math.Inf(1)
+	}
+	t.Fatalf("no histogram %s", name)
+	return 0
 }
 
 // TestRecordUniqueCollisionInBatch: two deliveries whose unique jobs are

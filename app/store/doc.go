@@ -24,6 +24,14 @@
 // connection from SQL before it commits: with one connection, that waits
 // forever.
 //
+// Inbox. Open also opens <DataDir>/inbox.db, with the same settings and its
+// own single write connection, which River never uses: package jobs
+// commits accepted webhook deliveries there, so that acceptance never
+// waits for River's write lock on portico.db, and moves them into
+// portico.db afterwards. Its one table is created if missing; it holds
+// rows only until they are moved, so it has no migrations. Ping checks
+// both files.
+//
 // Migrations. Open applies River's migrations (rivermigrate with the
 // riversqlite driver) and then portico's own, embedded as numbered files in
 // migrations/ and applied in order, each in its own transaction, recorded in

@@ -50,6 +50,9 @@ type DB struct {
 	read   *sql.DB
 	driver riverdriver.Driver[*sql.Tx]
 	path   string
+
+	inbox     *sql.DB
+	inboxRead *sql.DB
 }
 
 // Open opens the database that opts describe and brings its schema, River's
@@ -68,7 +71,11 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 		logger = slog.Default()
 	}
 	if err := db.migrate(ctx, logger); err != nil {
-		db.Close()
+		db.closeMain()
+		return nil, err
+	}
+	if db.inbox, db.inboxRead, err = openInbox(ctx, path); err != nil {
+		db.closeMain()
 		return nil, err
 	}
 	return db, nil
@@ -172,16 +179,25 @@ func (db *DB) RiverDriver() riverdriver.Driver[*sql.Tx] { return db.driver }
 // Path returns the SQLite file's path.
 func (db *DB) Path() string { return db.path }
 
-// Ping checks that the database answers, through the writer's connection:
-// a writer wedged behind a stuck transaction fails it, as it should.
+// Ping checks that both databases answer, through their writers'
+// connections: a writer wedged behind a stuck transaction fails it, as it
+// should.
 func (db *DB) Ping(ctx context.Context) error {
 	if err := db.write.PingContext(ctx); err != nil {
 		return fmt.Errorf("ping database: %w", err)
 	}
+	if err := db.inbox.PingContext(ctx); err != nil {
+		return fmt.Errorf("ping inbox: %w", err)
+	}
 	return nil
 }
 
-// Close closes both pools. Whatever uses SQL (River) must be stopped first.
+// Close closes every pool. Whatever uses them (River, the queue) must be
+// stopped first.
 func (db *DB) Close() error {
+	return errors.Join(db.closeInbox(), db.closeMain())
+}
+
+func (db *DB) closeMain() error {
 	return errors.Join(db.read.Close(), db.write.Close())
 }

@@ -2,8 +2,10 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -41,12 +43,14 @@ func TestOpenSettings(t *testing.T) {
 		{"busy_timeout", "10000"},
 	}
 	for _, tt := range tests {
-		var got string
-		if err := db.SQL().QueryRow("PRAGMA " + tt.pragma).Scan(&got); err != nil {
-			t.Fatalf("PRAGMA %s: %v", tt.pragma, err)
-		}
-		if got != tt.want {
-			t.Errorf("PRAGMA %s = %q, want %q", tt.pragma, got, tt.want)
+		for name, pool := range map[string]*sql.DB{"portico.db": db.SQL(), "inbox.db": db.Inbox()} {
+			var got string
+			if err := pool.QueryRow("PRAGMA " + tt.pragma).Scan(&got); err != nil {
+				t.Fatalf("%s: PRAGMA %s: %v", name, tt.pragma, err)
+			}
+			if got != tt.want {
+				t.Errorf("%s: PRAGMA %s = %q, want %q", name, tt.pragma, got, tt.want)
+			}
 		}
 	}
 	if err := db.Ping(context.Background()); err != nil {
@@ -163,6 +167,29 @@ func TestReadOnlyRefusesWrites(t *testing.T) {
 	db := openTest(t, t.TempDir())
 	if _, err := db.ReadOnly().Exec(`INSERT INTO job_keys (key, job_id, lease_until) VALUES ('k', 1, 2)`); err == nil {
 		t.Fatal("write through ReadOnly succeeded")
+	}
+	if _, err := db.InboxReadOnly().Exec(`DELETE FROM inbox`); err == nil {
+		t.Fatal("write through InboxReadOnly succeeded")
+	}
+}
+
+// TestInboxSurvivesReopen: the inbox is its own file beside portico.db,
+// and what it holds is still there after a reopen.
+func TestInboxSurvivesReopen(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	db := openTest(t, dir)
+	if _, err := db.Inbox().Exec(`INSERT INTO inbox (id, event, payload, received_at, jobs) VALUES ('d', 'push', x'', '2026-01-01 00:00:00+00:00', '[]')`); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	again := openTest(t, dir)
+	var n int
+	if err := again.InboxReadOnly().QueryRow(`SELECT COUNT(*) FROM inbox`).Scan(&n); err != nil || n != 1 {
+		t.Fatalf("inbox after reopen: %d rows, %v", n, err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, InboxFileName)); err != nil {
+		t.Error(err)
 	}
 }
 
