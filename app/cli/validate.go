@@ -11,6 +11,7 @@ import (
 	"runtime/debug"
 	"sync"
 
+	"github.com/portico-dev/portico/app/catalog"
 	"github.com/portico-dev/portico/app/descriptor"
 	"github.com/portico-dev/portico/app/policy"
 	"github.com/portico-dev/portico/app/report"
@@ -29,6 +30,8 @@ type ValidateOptions struct {
 	Globs         []string
 	Workers       int
 	Output        string
+	Catalog       string // central catalog repository: references are checked against it
+	RefSeverity   string // severity of a dangling reference: warning or error
 }
 
 func runValidateCmd(ctx context.Context, args []string, stdio IO) (int, error) {
@@ -42,6 +45,8 @@ func runValidateCmd(ctx context.Context, args []string, stdio IO) (int, error) {
 	fs.Var((*listFlag)(&opts.Globs), "glob", "extra file pattern to pick up in directories (repeatable), e.g. '*.entity.yaml'")
 	fs.IntVar(&opts.Workers, "workers", 0, "files checked in parallel (default: number of CPUs)")
 	fs.StringVar(&opts.Output, "output", "", "write the report to this file instead of standard output")
+	fs.StringVar(&opts.Catalog, "catalog", "", "central catalog repository (bare git): report references to entities neither in it nor among the files checked")
+	fs.StringVar(&opts.RefSeverity, "reference-severity", "warning", "severity of a reference that --catalog cannot resolve: warning or error")
 	paths, err := parseArgs(fs, args)
 	if err != nil {
 		return ExitUsage, err
@@ -83,7 +88,10 @@ func RunValidate(ctx context.Context, opts ValidateOptions, stdio IO) (int, erro
 	if err != nil {
 		return ExitUsage, usagef("%v", err)
 	}
-	checker := validate.NewChecker(pol, opts.MaxBytes)
+	checker, err := withCatalog(ctx, validate.NewChecker(pol, opts.MaxBytes), opts)
+	if err != nil {
+		return ExitUsage, err
+	}
 	res, err := validate.Run(ctx, checker, opts.Paths, w, validate.Options{Globs: opts.Globs, Workers: opts.Workers, Stdin: stdio.In})
 	if err == nil {
 		err = closeOut()
@@ -95,6 +103,25 @@ func RunValidate(ctx context.Context, opts ValidateOptions, stdio IO) (int, erro
 		return ExitUsage, err
 	}
 	return exitCode(res, threshold), nil
+}
+
+// withCatalog adds the reference check when opts name a catalog.
+func withCatalog(ctx context.Context, c *validate.Checker, opts ValidateOptions) (*validate.Checker, error) {
+	sev := descriptor.Severity(opts.RefSeverity)
+	if sev == "" {
+		sev = descriptor.SeverityWarning
+	}
+	if sev != descriptor.SeverityWarning && sev != descriptor.SeverityError {
+		return nil, usagef("--reference-severity must be warning or error, not %q", opts.RefSeverity)
+	}
+	if opts.Catalog == "" {
+		return c, nil
+	}
+	cat, err := catalog.Load(ctx, opts.Catalog, "")
+	if err != nil {
+		return nil, err
+	}
+	return c.WithReferences(validate.References{Catalog: cat, Severity: sev}), nil
 }
 
 // writeActionOutputs sets the step outputs errors and warnings when

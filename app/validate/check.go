@@ -23,6 +23,7 @@ type Policy interface {
 type Checker struct {
 	policy   Policy
 	maxBytes int64
+	refs     *refCheck // nil: references are not checked
 }
 
 // NewChecker returns a Checker that applies Backstage's rules and then
@@ -50,6 +51,11 @@ func (c *Checker) Check(ctx context.Context, path string, data []byte) *report.F
 			descriptor.Validate(d)
 			c.applyPolicy(ctx, d)
 		}
+	}
+	if c.refs != nil {
+		c.refs.checkRefs(parsed.Documents)
+	}
+	for _, d := range parsed.Documents {
 		out.Documents = append(out.Documents, toReport(d))
 	}
 	return out

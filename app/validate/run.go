@@ -37,11 +37,21 @@ type checked struct {
 
 // Run checks every descriptor file named by args (files, directories, "-")
 // and writes the results to w in input order. One bad file never stops the
-// run; only a failing writer or a cancelled ctx does.
+// run; only a failing writer or a cancelled ctx does. A Checker made
+// WithReferences makes the run read every file twice: a first pass
+// collects the entities the run declares, so that a reference to an
+// entity in another file of the same change is not reported.
 func Run(ctx context.Context, c *Checker, args []string, w report.Writer, opts Options) (Result, error) {
 	m, err := NewMatcher(opts.Globs)
 	if err != nil {
 		return Result{}, err
+	}
+	if c.refs != nil {
+		declared, stdin, err := c.declaredRefs(ctx, args, m, opts.Stdin)
+		if err != nil {
+			return Result{}, err
+		}
+		c, opts.Stdin = c.withDeclared(declared), stdin
 	}
 	workers := opts.Workers
 	if workers <= 0 {

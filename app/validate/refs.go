@@ -1,0 +1,125 @@
+package validate
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+
+	"github.com/portico-dev/portico/app/descriptor"
+)
+
+// RuleReference marks a reference to an entity that exists neither in the
+// catalog nor among the entities being checked. Backstage never checks
+// this: it would show a relation to nothing.
+const RuleReference = "catalog/reference"
+
+// Known is the set of entities that references may name, such as the
+// central catalog (catalog.Catalog).
+type Known interface {
+	Has(descriptor.Ref) bool
+}
+
+// References configures the reference check.
+type References struct {
+	Catalog  Known
+	Severity descriptor.Severity // of each finding; warning when empty
+}
+
+// refCheck is a Checker's reference check: the catalog and the entities a
+// run declares, by lower-cased reference.
+type refCheck struct {
+	References
+	declared map[string]bool
+}
+
+// WithReferences returns a copy of c that also reports, in each file,
+// references to entities that are neither in r.Catalog nor declared in the
+// same file. Run widens "the same file" to every file of the run: it reads
+// the files twice, first to collect what they declare.
+func (c *Checker) WithReferences(r References) *Checker {
+	if r.Severity == "" {
+		r.Severity = descriptor.SeverityWarning
+	}
+	cc := *c
+	cc.refs = &refCheck{References: r}
+	return &cc
+}
+
+// withDeclared returns a copy of c that also resolves references against
+// declared.
+func (c *Checker) withDeclared(declared map[string]bool) *Checker {
+	cc := *c
+	rc := *c.refs
+	rc.declared = declared
+	cc.refs = &rc
+	return &cc
+}
+
+// checkRefs adds the findings of the reference check to docs, which are
+// the documents of one file.
+func (rc *refCheck) checkRefs(docs []*descriptor.Document) {
+	local := map[string]bool{}
+	for _, d := range docs {
+		if r, ok := declaredRef(d); ok {
+			local[r] = true
+		}
+	}
+	for _, d := range docs {
+		for _, ref := range descriptor.References(d) {
+			k := ref.Ref.String()
+			if local[k] || rc.declared[k] || rc.Catalog.Has(ref.Ref) {
+				continue
+			}
+			line, col := d.Root.Locate(ref.Path)
+			d.Findings = append(d.Findings, descriptor.Finding{Severity: rc.Severity, Rule: RuleReference,
+				Message: fmt.Sprintf("%s names %s, which is neither in the catalog nor in this change", ref.Path, k),
+				Line:    line, Column: col, Path: ref.Path.String()})
+		}
+	}
+}
+
+// declaredRef is the lower-cased reference of the entity d declares.
+func declaredRef(d *descriptor.Document) (string, bool) {
+	if d.Root == nil || d.Kind() == "" || d.Name() == "" {
+		return "", false
+	}
+	return descriptor.Ref{Kind: d.Kind(), Namespace: d.Namespace(), Name: d.Name()}.String(), true
+}
+
+// declaredRefs is the pre-pass of a run with the reference check: it reads
+// every input once and collects the entities they declare. Standard input
+// is read into memory, and the returned reader replays it for the check.
+func (c *Checker) declaredRefs(ctx context.Context, args []string, m Matcher, stdin io.Reader) (map[string]bool, io.Reader, error) {
+	for _, a := range args {
+		if a == StdinPath && stdin != nil {
+			data, err := io.ReadAll(io.LimitReader(stdin, c.maxBytes+1))
+			if err != nil {
+				return nil, nil, fmt.Errorf("read standard input: %w", err)
+			}
+			stdin = bytes.NewReader(data)
+			break
+		}
+	}
+	declared := map[string]bool{}
+	inputs := make(chan input)
+	go walk(ctx, args, m, inputs)
+	for in := range inputs {
+		if in.err != nil {
+			continue
+		}
+		data, err := c.read(in.path, stdin)
+		if r, ok := stdin.(*bytes.Reader); ok && in.path == StdinPath {
+			r.Seek(0, io.SeekStart)
+		}
+		if err != nil {
+			continue
+		}
+		for _, d := range descriptor.Parse(data, c.maxBytes).Documents {
+			if r, ok := declaredRef(d); ok {
+				declared[r] = true
+			}
+		}
+	}
+	return declared, stdin, ctx.Err()
+}
