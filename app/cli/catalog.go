@@ -18,20 +18,37 @@ type CatalogSyncOptions struct {
 	MaxBytes int64
 }
 
+const catalogUsage = `Usage:
+  portico catalog sync --central PATH SOURCE...    record the descriptors of local git checkouts
+  portico catalog graph --central PATH [--format text|mermaid|dot] ENTITYREF...
+                                                   entities affected when these change
+  portico catalog log --central PATH ENTITYREF     commits that changed an entity
+  portico catalog diff --central PATH REV [REV]    entities added, changed, removed between revisions`
+
 func runCatalogCmd(ctx context.Context, args []string, stdio IO) (int, error) {
-	if len(args) == 0 || args[0] != "sync" {
-		fmt.Fprintln(stdio.Err, "Usage: portico catalog sync --central PATH SOURCE...   (records the descriptors of local git checkouts)")
+	subs := map[string]func(context.Context, []string, IO) (int, error){
+		"sync":  runCatalogSyncCmd,
+		"graph": runCatalogGraphCmd,
+		"log":   runCatalogLogCmd,
+		"diff":  runCatalogDiffCmd,
+	}
+	if len(args) == 0 || subs[args[0]] == nil {
+		fmt.Fprintln(stdio.Err, catalogUsage)
 		if len(args) > 0 && isHelp(args[0]) {
 			return ExitOK, nil
 		}
 		return ExitUsage, usagef("catalog: unknown or missing subcommand")
 	}
+	return subs[args[0]](ctx, args[1:], stdio)
+}
+
+func runCatalogSyncCmd(ctx context.Context, args []string, stdio IO) (int, error) {
 	opts := CatalogSyncOptions{}
 	fs := newFlagSet("catalog sync", "catalog sync --central PATH SOURCE...", stdio.Err)
 	fs.StringVar(&opts.Central, "central", "", "bare git repository of the central catalog (created if missing)")
 	fs.Var((*listFlag)(&opts.Globs), "glob", "extra descriptor file pattern (repeatable), e.g. '*.entity.yaml'")
 	fs.Int64Var(&opts.MaxBytes, "max-bytes", descriptor.DefaultMaxBytes, "refuse descriptor files larger than this")
-	sources, err := parseArgs(fs, args[1:])
+	sources, err := parseArgs(fs, args)
 	if err != nil {
 		return ExitUsage, err
 	}

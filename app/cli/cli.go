@@ -50,7 +50,7 @@ func commands() []command {
 	return []command{
 		{"validate", "check catalog descriptors with Backstage's rules and the organisation's policies", runValidateCmd},
 		{"policy", "work with Rego policies (policy test)", runPolicyCmd},
-		{"catalog", "record catalog descriptors in the central Git repository (catalog sync)", runCatalogCmd},
+		{"catalog", "the central catalog repository: catalog sync, graph, log, diff", runCatalogCmd},
 		{"serve", "run the GitHub App: webhooks, pull request checks (first run: a setup page)", runServeCmd},
 		{"dev", "developer tools: dev corpus, dev load, dev github (a fake GitHub to try portico serve)", runDevCmd},
 		{"version", "print the version", runVersionCmd},
