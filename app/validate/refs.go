@@ -46,9 +46,22 @@ func (c *Checker) WithReferences(r References) *Checker {
 	return &cc
 }
 
-// withDeclared returns a copy of c that also resolves references against
-// declared.
+// WithDeclared returns a copy of c whose reference check also accepts
+// references to refs: the other entities of the change, for a caller that
+// checks the files of a change one at a time (Run does this itself). It
+// returns c when c does not check references.
+func (c *Checker) WithDeclared(refs []descriptor.Ref) *Checker {
+	declared := make(map[string]bool, len(refs))
+	for _, r := range refs {
+		declared[r.String()] = true
+	}
+	return c.withDeclared(declared)
+}
+
 func (c *Checker) withDeclared(declared map[string]bool) *Checker {
+	if c.refs == nil {
+		return c
+	}
 	cc := *c
 	rc := *c.refs
 	rc.declared = declared

@@ -89,3 +89,23 @@ func TestCheckReferencesSameFile(t *testing.T) {
 		t.Errorf("findings %q, want the two owners only", got)
 	}
 }
+
+func TestCheckWithDeclared(t *testing.T) {
+	t.Parallel()
+	doc := []byte(comp("a", "team-a", "  dependsOn: [component:b]\n"))
+	plain := NewChecker(nil, 0)
+	if plain.WithDeclared(nil) != plain {
+		t.Error("WithDeclared on a checker without references made a copy")
+	}
+	c := NewChecker(nil, 0).WithReferences(References{Catalog: knownSet{"group:default/team-a": true}})
+	for _, tc := range []struct {
+		c    *Checker
+		want int
+	}{{c, 1}, {c.WithDeclared([]descriptor.Ref{{Kind: "Component", Namespace: "default", Name: "B"}}), 0}} {
+		rec := &recorder{files: nil}
+		rec.files = append(rec.files, tc.c.Check(context.Background(), "x.yaml", doc))
+		if got := refFindings(rec); len(got) != tc.want {
+			t.Errorf("findings %q, want %d", got, tc.want)
+		}
+	}
+}
