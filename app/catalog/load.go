@@ -80,14 +80,33 @@ func (c *Catalog) Refs() []descriptor.Ref {
 // tip of Branch). An empty repository is an empty catalog. Files that do not
 // parse as an entity are skipped: the Store never writes one.
 func Load(ctx context.Context, repoPath, rev string) (*Catalog, error) {
+	return NewLoader().Load(ctx, repoPath, rev)
+}
+
+// Loader loads catalogs again and again, as a server does for each pull
+// request check: it keeps the entities of its last load by file and blob,
+// and parses only the files that changed since. It is safe for concurrent
+// use; loads run one at a time.
+type Loader struct {
+	mu   sync.Mutex
+	last map[entityFile]*Record
+}
+
+// NewLoader returns a Loader with nothing kept yet.
+func NewLoader() *Loader { return &Loader{last: map[entityFile]*Record{}} }
+
+// Load is the package's Load, reusing what the last load parsed.
+func (l *Loader) Load(ctx context.Context, repoPath, rev string) (*Catalog, error) {
 	repo, err := git.PlainOpen(repoPath)
 	if err != nil {
 		return nil, fmt.Errorf("load catalog %s: %w", repoPath, err)
 	}
-	return loadRepo(ctx, repo, func() (*git.Repository, error) { return git.PlainOpen(repoPath) }, rev)
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.load(ctx, repo, func() (*git.Repository, error) { return git.PlainOpen(repoPath) }, rev)
 }
 
-func loadRepo(ctx context.Context, repo *git.Repository, open func() (*git.Repository, error), rev string) (*Catalog, error) {
+func (l *Loader) load(ctx context.Context, repo *git.Repository, open func() (*git.Repository, error), rev string) (*Catalog, error) {
 	c := &Catalog{entities: map[string]*Record{}, affects: map[string][]edge{}}
 	commit, err := resolve(repo, rev)
 	if errors.Is(err, plumbing.ErrReferenceNotFound) && rev == "" {
@@ -101,15 +120,31 @@ func loadRepo(ctx context.Context, repo *git.Repository, open func() (*git.Repos
 	if err != nil {
 		return nil, err
 	}
-	recs, err := parseRecords(ctx, open, files)
+	var todo []entityFile
+	for _, f := range files {
+		if _, ok := l.last[f]; !ok {
+			todo = append(todo, f)
+		}
+	}
+	recs, err := parseRecords(ctx, open, todo)
 	if err != nil {
 		return nil, err
 	}
-	for _, r := range recs {
+	kept := make(map[entityFile]*Record, len(files))
+	for i, f := range todo {
+		kept[f] = recs[i]
+	}
+	for _, f := range files {
+		r, ok := kept[f]
+		if !ok {
+			r = l.last[f]
+			kept[f] = r
+		}
 		if r != nil {
 			c.entities[Key(r.Ref)] = r
 		}
 	}
+	l.last = kept
 	c.link()
 	return c, nil
 }
