@@ -15,4 +15,11 @@
 // There is no worktree. A Store is the single writer of its repository in
 // this process; go-git repositories are not safe for concurrent use, and
 // two Stores (or two processes) on one repository would race on its branch.
+//
+// Reading the record: Load (or a Loader, which reparses only the files
+// that changed since its last load) builds an in-memory Catalog at any
+// revision, which answers whether an entity exists (the reference check of
+// validate) and which entities a change affects (Dependents, Graph,
+// BlastRadius). Log and Diff read the history: the commits that changed an
+// entity, and what changed between two revisions.
 package catalog
