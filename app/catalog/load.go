@@ -195,8 +195,11 @@ func entityFiles(c *object.Commit) ([]entityFile, error) {
 	defer w.Close()
 	for {
 		name, e, err := w.Next()
-		if err != nil {
+		if errors.Is(err, io.EOF) {
 			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("list %s/ of %s: %w", Root, c.Hash, err)
 		}
 		if e.Mode == filemode.Regular && strings.HasSuffix(name, ".yaml") {
 			out = append(out, entityFile{path: Root + "/" + name, hash: e.Hash})
