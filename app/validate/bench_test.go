@@ -37,6 +37,9 @@ func BenchmarkCorpus(b *testing.B) {
 	b.Run("backstage-only", func(b *testing.B) {
 		benchRun(b, dir, NewChecker(nil, 0))
 	})
+	b.Run("backstage-only+references", func(b *testing.B) {
+		benchRun(b, dir, NewChecker(nil, 0).WithReferences(References{Catalog: knownSet{}}))
+	})
 	b.Run("portico", func(b *testing.B) {
 		eng, err := policy.New(context.Background(), policies.FS)
 		if err != nil {

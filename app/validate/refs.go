@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"sync"
 
 	"github.com/portico-dev/portico/app/descriptor"
 )
@@ -103,36 +104,60 @@ func declaredRef(d *descriptor.Document) (string, bool) {
 // declaredRefs is the pre-pass of a run with the reference check: it reads
 // every input once and collects the entities they declare. Standard input
 // is read into memory, and the returned reader replays it for the check.
-func (c *Checker) declaredRefs(ctx context.Context, args []string, m Matcher, stdin io.Reader) (map[string]bool, io.Reader, error) {
+func (c *Checker) declaredRefs(ctx context.Context, args []string, m Matcher, stdin io.Reader, workers int) (map[string]bool, io.Reader, error) {
+	var stdinData []byte
 	for _, a := range args {
 		if a == StdinPath && stdin != nil {
 			data, err := io.ReadAll(io.LimitReader(stdin, c.maxBytes+1))
 			if err != nil {
 				return nil, nil, fmt.Errorf("read standard input: %w", err)
 			}
-			stdin = bytes.NewReader(data)
+			stdinData, stdin = data, bytes.NewReader(data)
 			break
 		}
 	}
 	declared := map[string]bool{}
-	inputs := make(chan input)
+	var mu sync.Mutex
+	inputs := make(chan input, workers)
 	go walk(ctx, args, m, inputs)
-	for in := range inputs {
-		if in.err != nil {
-			continue
-		}
-		data, err := c.read(in.path, stdin)
-		if r, ok := stdin.(*bytes.Reader); ok && in.path == StdinPath {
-			r.Seek(0, io.SeekStart)
-		}
-		if err != nil {
-			continue
-		}
-		for _, d := range descriptor.Parse(data, c.maxBytes).Documents {
-			if r, ok := declaredRef(d); ok {
-				declared[r] = true
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for in := range inputs {
+				refs := c.declaredIn(in, stdinData)
+				mu.Lock()
+				for _, r := range refs {
+					declared[r] = true
+				}
+				mu.Unlock()
 			}
+		}()
+	}
+	wg.Wait()
+	return declared, stdin, ctx.Err()
+}
+
+// declaredIn lists the entities one input declares; an input that cannot
+// be read declares none (the check reports it).
+func (c *Checker) declaredIn(in input, stdinData []byte) []string {
+	if in.err != nil {
+		return nil
+	}
+	var stdin io.Reader
+	if stdinData != nil {
+		stdin = bytes.NewReader(stdinData)
+	}
+	data, err := c.read(in.path, stdin)
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, d := range descriptor.Parse(data, c.maxBytes).Documents {
+		if r, ok := declaredRef(d); ok {
+			out = append(out, r)
 		}
 	}
-	return declared, stdin, ctx.Err()
+	return out
 }

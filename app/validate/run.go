@@ -46,16 +46,16 @@ func Run(ctx context.Context, c *Checker, args []string, w report.Writer, opts O
 	if err != nil {
 		return Result{}, err
 	}
+	workers := opts.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
 	if c.refs != nil {
-		declared, stdin, err := c.declaredRefs(ctx, args, m, opts.Stdin)
+		declared, stdin, err := c.declaredRefs(ctx, args, m, opts.Stdin, workers)
 		if err != nil {
 			return Result{}, err
 		}
 		c, opts.Stdin = c.withDeclared(declared), stdin
-	}
-	workers := opts.Workers
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
