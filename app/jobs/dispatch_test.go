@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"strings"
 	"syscall"
 	"testing"
@@ -171,17 +170,7 @@ func TestKill9BeforeDispatch(t *testing.T) {
 // acceptAndKill runs the child until it has acknowledged its deliveries,
 // kills it with SIGKILL, and returns the ids it acknowledged.
 func acceptAndKill(t *testing.T, dir string) []string {
-	cmd := exec.Command(os.Args[0], "-test.run=^TestKill9BeforeDispatch$")
-	cmd.Env = append(os.Environ(), kill9InboxEnv+"="+dir)
-	cmd.Stderr = t.Output()
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill() })
+	cmd, stdout := startChild(t, "TestKill9BeforeDispatch", kill9InboxEnv+"="+dir)
 	var acked []string
 	scanner := bufio.NewScanner(stdout)
 	for scanner.Scan() && scanner.Text() != "done" {

@@ -127,17 +127,7 @@ func TestKill9(t *testing.T) {
 // runAndKill starts the child, kills it once some jobs have finished, and
 // returns the delivery ids it acknowledged and how many jobs were running.
 func runAndKill(t *testing.T, dir string, db *store.DB) ([]string, int) {
-	cmd := exec.Command(os.Args[0], "-test.run=^TestKill9$")
-	cmd.Env = append(os.Environ(), kill9Env+"="+dir)
-	cmd.Stderr = t.Output()
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill() })
+	cmd, stdout := startChild(t, "TestKill9", kill9Env+"="+dir)
 	var acked []string
 	var wg sync.WaitGroup
 	wg.Go(func() {
@@ -193,4 +183,23 @@ func kill9Child(dir string) {
 		}()
 	}
 	select {}
+}
+
+// startChild re-runs this test binary as a child running only test, with
+// env added, and returns it with its standard output; it is killed at
+// cleanup if still running.
+func startChild(t *testing.T, test, env string) (*exec.Cmd, io.Reader) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^"+test+"$")
+	cmd.Env = append(os.Environ(), env)
+	cmd.Stderr = t.Output()
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill() })
+	return cmd, stdout
 }
