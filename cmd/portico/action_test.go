@@ -175,3 +175,37 @@ func copyTree(t *testing.T, from, to string) {
 		t.Fatal(err)
 	}
 }
+
+// TestActionChecksReferencesAgainstTheCatalog records the platform team's
+// entities in a central catalog with `portico catalog sync`, then runs the
+// action on a service that names its owner (in the catalog) and a system
+// that exists nowhere: only the latter is reported.
+func TestActionChecksReferencesAgainstTheCatalog(t *testing.T) {
+	ws := t.TempDir()
+	src := filepath.Join(ws, "platform")
+	copyTree(t, "../../testdata/examples/platform", src)
+	for _, args := range [][]string{{"init", "-q", "-b", "main"}, {"add", "."}, {"-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "-m", "platform"},
+		{"remote", "add", "origin", "https://github.com/acme/platform"}} {
+		if out, err := exec.Command("git", append([]string{"-C", src}, args...)...).CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	if out, err := exec.Command(binary, "catalog", "sync", "--central", filepath.Join(ws, "central.git"), src).CombinedOutput(); err != nil {
+		t.Fatalf("catalog sync: %v\n%s", err, out)
+	}
+	svc := "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: billing\n  description: Bills.\n  tags: [go]\nspec:\n  type: service\n  lifecycle: experimental\n  owner: team-payments\n  system: ghost\n"
+	must(t, os.MkdirAll(filepath.Join(ws, "svc"), 0o755))
+	must(t, os.WriteFile(filepath.Join(ws, "svc", "catalog-info.yaml"), []byte(svc), 0o644))
+
+	without, _, failed := runAction(t, ws, map[string]string{"paths": "svc"})
+	with, summary, failedWith := runAction(t, ws, map[string]string{"paths": "svc", "catalog": "central.git"})
+	if failed || failedWith {
+		t.Fatalf("the action failed on warnings only (without catalog: %v, with: %v)", failed, failedWith)
+	}
+	if without["warnings"] == "" || with["warnings"] == without["warnings"] {
+		t.Errorf("warnings without the catalog %q, with it %q: want one more (the ghost system)", without["warnings"], with["warnings"])
+	}
+	if !strings.Contains(summary, "catalog/reference") || !strings.Contains(summary, "ghost") || strings.Contains(summary, "team-payments,") {
+		t.Errorf("summary does not report exactly the unknown system:\n%s", summary)
+	}
+}
