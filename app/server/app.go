@@ -5,10 +5,12 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"os"
 	"time"
 
+	"github.com/portico-dev/portico/app/catalogsync"
 	"github.com/portico-dev/portico/app/checks"
 	"github.com/portico-dev/portico/app/config"
 	"github.com/portico-dev/portico/app/gh"
@@ -23,6 +25,7 @@ type appMode struct {
 	apps    *gh.Apps
 	webhook http.Handler
 	checks  *checks.Runner
+	sync    *catalogsync.Runner
 	sweeper *redeliver.Sweeper
 }
 
@@ -44,11 +47,14 @@ func (s *Server) enterAppMode(ctx context.Context, cfg *config.Config) error {
 		opts = append(opts, webhook.AllowUnsigned())
 	}
 	secret := []byte(cfg.GitHub.WebhookSecret.Reveal())
+	routes := checks.Routes()
+	maps.Copy(routes, catalogsync.Routes())
 	s.app.Store(&appMode{
 		appID:   cfg.GitHub.AppID,
 		apps:    apps,
-		webhook: webhook.New(secret, s.queue, checks.Routes(), opts...),
+		webhook: webhook.New(secret, s.queue, routes, opts...),
 		checks:  checks.NewRunner(apps, src, cfg.GitHub.AppID, s.log),
+		sync:    catalogsync.NewRunner(apps, s.catalog, s.log),
 		sweeper: redeliver.New(apps.App(), s.recorded, s.log),
 	})
 	s.log.Info("GitHub App configured", "app_id", cfg.GitHub.AppID, "github", cfg.GitHub.URL, "policies", cfg.Platform.Source())

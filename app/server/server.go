@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path/filepath"
 	"sync/atomic"
 	"time"
 
@@ -14,6 +15,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/riverqueue/river"
 
+	"github.com/portico-dev/portico/app/catalog"
+	"github.com/portico-dev/portico/app/catalogsync"
 	"github.com/portico-dev/portico/app/checks"
 	"github.com/portico-dev/portico/app/config"
 	"github.com/portico-dev/portico/app/jobs"
@@ -31,8 +34,10 @@ type Server struct {
 	reg   *prometheus.Registry
 	db    *store.DB
 	queue *jobs.Queue
-	app   atomic.Pointer[appMode] // nil until a GitHub App is configured
-	setup http.Handler            // the setup page, while no App is configured
+	// catalog is the central catalog repository, <data dir>/catalog.git.
+	catalog *catalog.Store
+	app     atomic.Pointer[appMode] // nil until a GitHub App is configured
+	setup   http.Handler            // the setup page, while no App is configured
 }
 
 // New opens the database and queue and, when the configuration names a
@@ -48,6 +53,10 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger) (*Server, er
 		return nil, err
 	}
 	s.db = db
+	if s.catalog, err = catalog.Open(filepath.Join(cfg.DataDir, catalogDir)); err != nil {
+		db.Close()
+		return nil, err
+	}
 	s.queue, err = jobs.New(db, jobs.Options{Logger: log, Registerer: s.reg,
 		JobTimeout: cfg.Jobs.Timeout, RescueStuckJobsAfter: cfg.Jobs.RescueAfter, KeyLease: cfg.Jobs.KeyLease})
 	if err != nil {
@@ -55,6 +64,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger) (*Server, er
 		return nil, err
 	}
 	jobs.Handle(s.queue, s.workCheck)
+	jobs.Handle(s.queue, s.workSync)
 	if err := s.configure(ctx); err != nil {
 		s.close(ctx)
 		return nil, err
@@ -85,6 +95,19 @@ func (s *Server) workCheck(ctx context.Context, job *river.Job[checks.CheckArgs]
 	}
 	return a.checks.Work(ctx, job)
 }
+
+// workSync records a push in the catalog with the App mode of the
+// moment; like checks, it waits for the App.
+func (s *Server) workSync(ctx context.Context, job *river.Job[catalogsync.SyncArgs]) error {
+	a := s.app.Load()
+	if a == nil {
+		return errNotConfigured
+	}
+	return a.sync.Work(ctx, job)
+}
+
+// catalogDir is the central catalog repository, in the data dir.
+const catalogDir = "catalog.git"
 
 var errNotConfigured = errors.New("no GitHub App is configured yet")
 

@@ -1,0 +1,112 @@
+package catalogsync
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"regexp"
+
+	"github.com/riverqueue/river"
+
+	"github.com/portico-dev/portico/app/jobs"
+	"github.com/portico-dev/portico/app/validate"
+	"github.com/portico-dev/portico/app/webhook"
+)
+
+// Routes returns the events the catalog sync acts on.
+func Routes() webhook.Routes {
+	m, _ := validate.NewMatcher(nil)
+	return webhook.Routes{"push": pushRoute(m)}
+}
+
+// maxListedCommits is how many commits GitHub lists in a push payload; a
+// push with more may touch descriptors the list does not show.
+const maxListedCommits = 20
+
+var (
+	shaPattern  = regexp.MustCompile(`^[0-9a-f]{40}$`)
+	namePattern = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,100}$`)
+	zeroSHA     = "0000000000000000000000000000000000000000"
+)
+
+type pushPayload struct {
+	Ref     string `json:"ref"`
+	After   string `json:"after"`
+	Deleted bool   `json:"deleted"`
+	Forced  bool   `json:"forced"`
+	Commits []struct {
+		Added    []string `json:"added"`
+		Modified []string `json:"modified"`
+		Removed  []string `json:"removed"`
+	} `json:"commits"`
+	Installation *struct {
+		ID int64 `json:"id"`
+	} `json:"installation"`
+	Repository *struct {
+		Name          string `json:"name"`
+		HTMLURL       string `json:"html_url"`
+		DefaultBranch string `json:"default_branch"`
+		Owner         struct {
+			Login string `json:"login"`
+		} `json:"owner"`
+	} `json:"repository"`
+}
+
+func pushRoute(m validate.Matcher) func(context.Context, *jobs.Delivery) ([]river.JobArgs, bool, error) {
+	return func(_ context.Context, d *jobs.Delivery) ([]river.JobArgs, bool, error) {
+		var p pushPayload
+		if err := json.Unmarshal(d.Payload, &p); err != nil {
+			return nil, false, fmt.Errorf("decode push payload: %w", err)
+		}
+		if p.Repository == nil || p.Repository.DefaultBranch == "" || p.Ref != "refs/heads/"+p.Repository.DefaultBranch ||
+			p.Deleted || p.After == zeroSHA {
+			return nil, false, nil
+		}
+		a, err := syncArgs(&p)
+		if err != nil {
+			return nil, false, err
+		}
+		if !touchesDescriptors(&p, m) {
+			return nil, false, nil
+		}
+		return []river.JobArgs{a}, true, nil
+	}
+}
+
+// syncArgs validates what a payload says before it becomes a job.
+func syncArgs(p *pushPayload) (SyncArgs, error) {
+	if p.Installation == nil || p.Installation.ID <= 0 {
+		return SyncArgs{}, fmt.Errorf("payload has no installation")
+	}
+	r := p.Repository
+	a := SyncArgs{InstallationID: p.Installation.ID, Owner: r.Owner.Login, Repo: r.Name, HeadSHA: p.After, HTMLURL: r.HTMLURL}
+	if !namePattern.MatchString(a.Owner) || !namePattern.MatchString(a.Repo) {
+		return a, fmt.Errorf("payload has a malformed repository name")
+	}
+	if !shaPattern.MatchString(a.HeadSHA) {
+		return a, fmt.Errorf("payload has a malformed head sha")
+	}
+	if u, err := url.Parse(a.HTMLURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return a, fmt.Errorf("payload has a malformed repository URL")
+	}
+	return a, nil
+}
+
+// touchesDescriptors reports whether the push may change a descriptor: a
+// listed file matches, or the list may be incomplete.
+func touchesDescriptors(p *pushPayload, m validate.Matcher) bool {
+	if len(p.Commits) >= maxListedCommits || (len(p.Commits) == 0 && p.Forced) {
+		return true
+	}
+	for _, c := range p.Commits {
+		for _, list := range [][]string{c.Added, c.Modified, c.Removed} {
+			for _, f := range list {
+				if m.Match(f) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}

@@ -1,0 +1,158 @@
+package catalogsync
+
+import (
+	"context"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/google/go-github/v62/github"
+	"github.com/riverqueue/river"
+
+	"github.com/portico-dev/portico/app/catalog"
+	"github.com/portico-dev/portico/app/descriptor"
+	"github.com/portico-dev/portico/app/gh"
+	"github.com/portico-dev/portico/app/validate"
+)
+
+// maxDescriptors bounds the descriptor files read from one commit, so a
+// repository cannot spend the installation's rate limit on one sync.
+const maxDescriptors = 1000
+
+// Clients gives the API client of an installation.
+type Clients interface {
+	Installation(id int64) (*github.Client, error)
+}
+
+// Syncer records a source in the catalog; *catalog.Store is one.
+type Syncer interface {
+	Sync(ctx context.Context, src catalog.Source) (catalog.Result, error)
+}
+
+// Runner does SyncArgs jobs.
+type Runner struct {
+	clients Clients
+	store   Syncer
+	matcher validate.Matcher
+	log     *slog.Logger
+	now     func() time.Time
+}
+
+// NewRunner returns a Runner that records into store.
+func NewRunner(clients Clients, store Syncer, log *slog.Logger) *Runner {
+	m, _ := validate.NewMatcher(nil)
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Runner{clients: clients, store: store, matcher: m, log: log, now: time.Now}
+}
+
+// Work records one repository's descriptors at one commit. Errors that a
+// retry cannot fix cancel the job; rate limits snooze it.
+func (r *Runner) Work(ctx context.Context, job *river.Job[SyncArgs]) error {
+	a := job.Args
+	log := r.log.With("installation", a.InstallationID, "repository", a.Owner+"/"+a.Repo, "sha", a.HeadSHA)
+	c, err := r.clients.Installation(a.InstallationID)
+	if err != nil {
+		return river.JobCancel(fmt.Errorf("installation client: %w", err))
+	}
+	res, err := r.sync(ctx, c, a)
+	if err != nil {
+		return r.jobError(log, err)
+	}
+	log.Info("catalog synced", "changes", res.Summary(), "commit", res.Commit,
+		"invalid", len(res.Invalid), "conflicts", len(res.Conflicts))
+	if !res.Failed() {
+		return nil
+	}
+	if err := postCheckRun(ctx, c, a, res, r.now()); err != nil {
+		return r.jobError(log, err)
+	}
+	return nil
+}
+
+// jobError maps a failure to what River should do with the job.
+func (r *Runner) jobError(log *slog.Logger, err error) error {
+	if at, ok := gh.RetryAt(err, r.now()); ok {
+		log.Warn("catalog sync rate limited", "until", at)
+		return river.JobSnooze(max(at.Sub(r.now()), time.Second))
+	}
+	var ge *github.ErrorResponse
+	if errors.As(err, &ge) && ge.Response != nil && permanent(ge.Response.StatusCode) {
+		log.Error("catalog sync cannot be done", "error", err)
+		return river.JobCancel(err)
+	}
+	log.Warn("catalog sync failed; it will be retried", "error", err)
+	return err
+}
+
+// permanent reports statuses that no retry changes.
+func permanent(status int) bool {
+	switch status {
+	case http.StatusNotFound, http.StatusGone, http.StatusUnauthorized, http.StatusUnprocessableEntity:
+		return true
+	}
+	return false
+}
+
+// sync reads the descriptors at the commit and records them.
+func (r *Runner) sync(ctx context.Context, c *github.Client, a SyncArgs) (catalog.Result, error) {
+	ents, err := r.read(ctx, c, a)
+	if err != nil {
+		return catalog.Result{}, err
+	}
+	src := catalog.Source{Repo: a.Owner + "/" + a.Repo, URL: a.HTMLURL, Commit: a.HeadSHA, Entities: ents}
+	return r.store.Sync(ctx, src)
+}
+
+// read fetches and parses every descriptor file of the commit's tree.
+func (r *Runner) read(ctx context.Context, c *github.Client, a SyncArgs) ([]catalog.Entity, error) {
+	tree, _, err := c.Git.GetTree(ctx, a.Owner, a.Repo, a.HeadSHA, true)
+	if err != nil {
+		return nil, fmt.Errorf("read tree of %s: %w", a.HeadSHA, err)
+	}
+	if tree.GetTruncated() {
+		return nil, river.JobCancel(fmt.Errorf("tree of %s is too large to list", a.HeadSHA))
+	}
+	var out []catalog.Entity
+	n := 0
+	for _, e := range tree.Entries {
+		if e.GetType() != "blob" || !r.matcher.Match(e.GetPath()) {
+			continue
+		}
+		if n++; n > maxDescriptors {
+			return nil, river.JobCancel(fmt.Errorf("more than %d descriptor files at %s", maxDescriptors, a.HeadSHA))
+		}
+		if int64(e.GetSize()) > descriptor.DefaultMaxBytes {
+			out = append(out, tooLarge(e.GetPath(), int64(e.GetSize())))
+			continue
+		}
+		data, err := blob(ctx, c, a, e.GetSHA())
+		if err != nil {
+			return nil, fmt.Errorf("read %s: %w", e.GetPath(), err)
+		}
+		out = append(out, catalog.ParseFile(e.GetPath(), data, descriptor.DefaultMaxBytes)...)
+	}
+	return out, nil
+}
+
+func blob(ctx context.Context, c *github.Client, a SyncArgs, sha string) ([]byte, error) {
+	b, _, err := c.Git.GetBlob(ctx, a.Owner, a.Repo, sha)
+	if err != nil {
+		return nil, err
+	}
+	if b.GetEncoding() != "base64" {
+		return []byte(b.GetContent()), nil
+	}
+	return base64.StdEncoding.DecodeString(b.GetContent())
+}
+
+// tooLarge is a file refused before it is fetched.
+func tooLarge(path string, size int64) catalog.Entity {
+	msg := fmt.Sprintf("file is %d bytes, more than the limit of %d", size, descriptor.DefaultMaxBytes)
+	d := &descriptor.Document{Findings: []descriptor.Finding{{Severity: descriptor.SeverityError, Rule: descriptor.RuleSize, Message: msg, Line: 1, Column: 1}}}
+	return catalog.Entity{Path: path, Document: d}
+}
