@@ -16,6 +16,10 @@ type SyncArgs struct {
 	Repo           string `json:"repo"`
 	HeadSHA        string `json:"head_sha"`
 	HTMLURL        string `json:"html_url"`
+	// Branch is the default branch the push moved. The job records the
+	// branch's tip when it runs, which may be newer than HeadSHA, so that a
+	// retried or late job never records an older state over a newer one.
+	Branch string `json:"branch,omitempty"`
 }
 
 // Kind implements river.JobArgs.

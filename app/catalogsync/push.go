@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
+	"strings"
 
 	"github.com/riverqueue/river"
 
@@ -27,7 +28,9 @@ const maxListedCommits = 20
 var (
 	shaPattern  = regexp.MustCompile(`^[0-9a-f]{40}$`)
 	namePattern = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,100}$`)
-	zeroSHA     = "0000000000000000000000000000000000000000"
+	// branchPattern is conservative: the name goes into an API path.
+	branchPattern = regexp.MustCompile(`^[A-Za-z0-9_./-]{1,255}$`)
+	zeroSHA       = "0000000000000000000000000000000000000000"
 )
 
 type pushPayload struct {
@@ -80,12 +83,15 @@ func syncArgs(p *pushPayload) (SyncArgs, error) {
 		return SyncArgs{}, fmt.Errorf("payload has no installation")
 	}
 	r := p.Repository
-	a := SyncArgs{InstallationID: p.Installation.ID, Owner: r.Owner.Login, Repo: r.Name, HeadSHA: p.After, HTMLURL: r.HTMLURL}
+	a := SyncArgs{InstallationID: p.Installation.ID, Owner: r.Owner.Login, Repo: r.Name, HeadSHA: p.After, HTMLURL: r.HTMLURL, Branch: r.DefaultBranch}
 	if !namePattern.MatchString(a.Owner) || !namePattern.MatchString(a.Repo) {
 		return a, fmt.Errorf("payload has a malformed repository name")
 	}
 	if !shaPattern.MatchString(a.HeadSHA) {
 		return a, fmt.Errorf("payload has a malformed head sha")
+	}
+	if !branchPattern.MatchString(a.Branch) || strings.Contains(a.Branch, "..") {
+		return a, fmt.Errorf("payload has a malformed default branch")
 	}
 	if u, err := url.Parse(a.HTMLURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 		return a, fmt.Errorf("payload has a malformed repository URL")

@@ -59,6 +59,9 @@ func (r *Runner) Work(ctx context.Context, job *river.Job[SyncArgs]) error {
 	if err != nil {
 		return river.JobCancel(fmt.Errorf("installation client: %w", err))
 	}
+	if a.HeadSHA, err = r.tip(ctx, c, a); err != nil {
+		return r.jobError(log, err)
+	}
 	res, err := r.sync(ctx, c, a)
 	if err != nil {
 		return r.jobError(log, err)
@@ -96,6 +99,23 @@ func permanent(status int) bool {
 		return true
 	}
 	return false
+}
+
+// tip returns the commit to record: the branch's tip now, so that syncs
+// only ever move the catalog forward whatever order jobs run in.
+func (r *Runner) tip(ctx context.Context, c *github.Client, a SyncArgs) (string, error) {
+	if a.Branch == "" {
+		return a.HeadSHA, nil
+	}
+	commit, _, err := c.Repositories.GetCommit(ctx, a.Owner, a.Repo, a.Branch, nil)
+	if err != nil {
+		return "", fmt.Errorf("tip of %s: %w", a.Branch, err)
+	}
+	if sha := commit.GetSHA(); sha != a.HeadSHA {
+		r.log.Info("the branch moved since the push: recording its tip", "repository", a.Owner+"/"+a.Repo, "pushed", a.HeadSHA, "tip", sha)
+		return sha, nil
+	}
+	return a.HeadSHA, nil
 }
 
 // sync reads the descriptors at the commit and records them.

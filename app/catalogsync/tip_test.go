@@ -1,0 +1,61 @@
+package catalogsync
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/riverqueue/river"
+
+	"github.com/portico-dev/portico/app/catalog"
+	"github.com/portico-dev/portico/app/gh"
+	"github.com/portico-dev/portico/app/githubtest"
+)
+
+// TestLateJobRecordsTheTip runs the job of an older push after a newer one
+// moved the branch: it must record the tip, never the older state.
+func TestLateJobRecordsTheTip(t *testing.T) {
+	t.Parallel()
+	fake := githubtest.New(t)
+	app, err := fake.CreateApp(githubtest.AppOptions{})
+	check(t, err)
+	check(t, fake.CreateRepo("acme", "web", "main"))
+	older, err := fake.Commit("acme", "web", "main", githubtest.Files{"catalog-info.yaml": githubtest.Text(validDoc)}, "first")
+	check(t, err)
+	newer, err := fake.Commit("acme", "web", "main", githubtest.Files{"catalog-info.yaml": githubtest.Text(strings.Replace(validDoc, "web-shop", "web-store", 1))}, "rename")
+	check(t, err)
+	inst, err := fake.CreateInstallation(app.ID, "acme", "web")
+	check(t, err)
+	apps, err := gh.NewApps(app.ID, app.PrivateKeyPEM, fake.URL())
+	check(t, err)
+	central := filepath.Join(t.TempDir(), "catalog.git")
+	store, err := catalog.Open(central)
+	check(t, err)
+	r := NewRunner(apps, store, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	job := &river.Job[SyncArgs]{Args: SyncArgs{InstallationID: inst, Owner: "acme", Repo: "web", HeadSHA: older,
+		HTMLURL: "https://github.com/acme/web", Branch: "main"}}
+	check(t, r.Work(context.Background(), job))
+	cat, err := catalog.Load(context.Background(), central, "")
+	check(t, err)
+	if cat.Len() != 1 || !strings.Contains(strings.Join(refStrings(cat), ","), "web-store") {
+		t.Errorf("catalog holds %v, want only the tip's web-store (recorded from %s, not %s)", refStrings(cat), newer[:7], older[:7])
+	}
+}
+
+func refStrings(c *catalog.Catalog) []string {
+	var out []string
+	for _, r := range c.Refs() {
+		out = append(out, r.String())
+	}
+	return out
+}
+
+func check(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
