@@ -2,12 +2,14 @@ package checks
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"sync"
 
 	"github.com/google/go-github/v62/github"
 
+	"github.com/portico-dev/portico/app/descriptor"
 	"github.com/portico-dev/portico/app/report"
 	"github.com/portico-dev/portico/app/validate"
 )
@@ -48,15 +50,44 @@ func (r *Runner) changedDescriptors(ctx context.Context, c *github.Client, a Che
 	return out, nil
 }
 
-// validateChanges reads each changed descriptor at the head commit and
-// checks it. A file that cannot be read fails the job (it is retried); a
-// file over the size cap is a finding, refused before it is fetched.
+// fetched is one changed descriptor as read at the head commit: its
+// content, or the result for a file refused before download.
+type fetched struct {
+	path    string
+	content []byte
+	refused *report.File
+}
+
+// validateChanges reads every changed descriptor at the head commit, then
+// checks each one. Reading all first lets the reference check accept
+// entities that another file of the change declares. A file that cannot
+// be read fails the job (it is retried); a file over the size cap is a
+// finding, refused before it is fetched.
 func (r *Runner) validateChanges(ctx context.Context, c *github.Client, a CheckArgs, numbers []int, chk *validate.Checker) (*result, error) {
 	paths, err := r.changedDescriptors(ctx, c, a, numbers)
 	if err != nil {
 		return nil, err
 	}
-	files := make([]*report.File, len(paths))
+	got, err := r.fetchAll(ctx, c, a, paths, chk.MaxBytes())
+	if err != nil {
+		return nil, err
+	}
+	chk = chk.WithDeclared(declared(got, chk.MaxBytes()))
+	res := &result{}
+	for _, f := range got {
+		file := f.refused
+		if file == nil {
+			file = chk.Check(ctx, f.path, f.content)
+		}
+		res.files = append(res.files, file)
+		res.summary.Add(file)
+	}
+	return res, nil
+}
+
+// fetchAll reads the files with bounded parallelism, in the order given.
+func (r *Runner) fetchAll(ctx context.Context, c *github.Client, a CheckArgs, paths []string, maxBytes int64) ([]fetched, error) {
+	got := make([]fetched, len(paths))
 	errs := make([]error, len(paths))
 	sem := make(chan struct{}, fetchParallelism)
 	var wg sync.WaitGroup
@@ -65,34 +96,40 @@ func (r *Runner) validateChanges(ctx context.Context, c *github.Client, a CheckA
 		sem <- struct{}{}
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			files[i], errs[i] = r.checkFile(ctx, c, a, p, chk)
+			got[i], errs[i] = r.fetch(ctx, c, a, p, maxBytes)
 		}()
 	}
 	wg.Wait()
-	res := &result{files: files}
-	for i := range files {
-		if errs[i] != nil {
-			return nil, errs[i]
-		}
-		res.summary.Add(files[i])
-	}
-	return res, nil
+	return got, errors.Join(errs...)
 }
 
-func (r *Runner) checkFile(ctx context.Context, c *github.Client, a CheckArgs, path string, chk *validate.Checker) (*report.File, error) {
+func (r *Runner) fetch(ctx context.Context, c *github.Client, a CheckArgs, path string, maxBytes int64) (fetched, error) {
 	fc, _, _, err := c.Repositories.GetContents(ctx, a.Owner, a.Repo, path, &github.RepositoryContentGetOptions{Ref: a.HeadSHA})
 	if err != nil {
-		return nil, fmt.Errorf("read %s at %s: %w", path, a.HeadSHA, err)
+		return fetched{}, fmt.Errorf("read %s at %s: %w", path, a.HeadSHA, err)
 	}
 	if fc == nil {
-		return nil, fmt.Errorf("read %s at %s: not a file", path, a.HeadSHA)
+		return fetched{}, fmt.Errorf("read %s at %s: not a file", path, a.HeadSHA)
 	}
-	if int64(fc.GetSize()) > chk.MaxBytes() {
-		return validate.TooLarge(path, int64(fc.GetSize()), chk.MaxBytes()), nil
+	if int64(fc.GetSize()) > maxBytes {
+		return fetched{path: path, refused: validate.TooLarge(path, int64(fc.GetSize()), maxBytes)}, nil
 	}
 	content, err := fc.GetContent()
 	if err != nil {
-		return nil, fmt.Errorf("decode %s: %w", path, err)
+		return fetched{}, fmt.Errorf("decode %s: %w", path, err)
 	}
-	return chk.Check(ctx, path, []byte(content)), nil
+	return fetched{path: path, content: []byte(content)}, nil
+}
+
+// declared lists the entities the change's files declare.
+func declared(files []fetched, maxBytes int64) []descriptor.Ref {
+	var refs []descriptor.Ref
+	for _, f := range files {
+		for _, d := range descriptor.Parse(f.content, maxBytes).Documents {
+			if d.Root != nil && d.Kind() != "" && d.Name() != "" {
+				refs = append(refs, descriptor.Ref{Kind: d.Kind(), Namespace: d.Namespace(), Name: d.Name()})
+			}
+		}
+	}
+	return refs
 }

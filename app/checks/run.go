@@ -11,6 +11,7 @@ import (
 	"github.com/google/go-github/v62/github"
 	"github.com/riverqueue/river"
 
+	"github.com/portico-dev/portico/app/catalog"
 	"github.com/portico-dev/portico/app/gh"
 	"github.com/portico-dev/portico/app/policy"
 	"github.com/portico-dev/portico/app/report"
@@ -27,10 +28,17 @@ type Policies interface {
 	Policy(ctx context.Context, installation int64) (*policy.Engine, error)
 }
 
+// Catalogs gives the central catalog as it stands, for references and the
+// blast radius.
+type Catalogs interface {
+	Catalog(ctx context.Context) (*catalog.Catalog, error)
+}
+
 // Runner does CheckArgs jobs.
 type Runner struct {
 	clients  Clients
 	policies Policies
+	catalogs Catalogs
 	appID    int64
 	matcher  validate.Matcher
 	maxBytes int64
@@ -48,6 +56,32 @@ func NewRunner(clients Clients, policies Policies, appID int64, log *slog.Logger
 	return &Runner{clients: clients, policies: policies, appID: appID, matcher: m, log: log, now: time.Now}
 }
 
+// WithCatalog makes the check report references that resolve neither in
+// the central catalog nor in the change (warnings), and list the catalog
+// entities the change affects. An empty catalog (nothing recorded yet)
+// is not used, so that a new installation does not warn on every
+// reference.
+func (r *Runner) WithCatalog(c Catalogs) *Runner {
+	r.catalogs = c
+	return r
+}
+
+// catalog returns the central catalog, or nil when there is none to use.
+func (r *Runner) catalog(ctx context.Context, log *slog.Logger) *catalog.Catalog {
+	if r.catalogs == nil {
+		return nil
+	}
+	cat, err := r.catalogs.Catalog(ctx)
+	if err != nil {
+		log.Warn("central catalog unavailable: checking without references", "error", err)
+		return nil
+	}
+	if cat.Len() == 0 {
+		return nil
+	}
+	return cat
+}
+
 // Work checks one pull request head and reports the Check Run. Errors
 // that a retry cannot fix cancel the job; rate limits snooze it.
 func (r *Runner) Work(ctx context.Context, job *river.Job[CheckArgs]) error {
@@ -57,7 +91,7 @@ func (r *Runner) Work(ctx context.Context, job *river.Job[CheckArgs]) error {
 	if err != nil {
 		return river.JobCancel(fmt.Errorf("installation client: %w", err))
 	}
-	err = r.check(ctx, c, a)
+	err = r.check(ctx, c, a, r.catalog(ctx, log))
 	if err == nil {
 		log.Info("pull request checked")
 		return nil
@@ -92,7 +126,7 @@ func permanent(status int) bool {
 
 // check runs the whole pipeline for one head: mark the check in progress,
 // read and validate the changed descriptors, then complete the check.
-func (r *Runner) check(ctx context.Context, c *github.Client, a CheckArgs) error {
+func (r *Runner) check(ctx context.Context, c *github.Client, a CheckArgs, cat *catalog.Catalog) error {
 	numbers, err := r.pullNumbers(ctx, c, a)
 	if err != nil {
 		return err
@@ -105,10 +139,15 @@ func (r *Runner) check(ctx context.Context, c *github.Client, a CheckArgs) error
 	if err != nil {
 		return err
 	}
-	res, err := r.validateChanges(ctx, c, a, numbers, validate.NewChecker(pol, r.maxBytes))
+	chk := validate.NewChecker(pol, r.maxBytes)
+	if cat != nil {
+		chk = chk.WithReferences(validate.References{Catalog: cat})
+	}
+	res, err := r.validateChanges(ctx, c, a, numbers, chk)
 	if err != nil {
 		return err
 	}
+	res.catalog = cat
 	return r.completeCheckRun(ctx, c, a, run, res)
 }
 
@@ -135,4 +174,5 @@ func (r *Runner) pullNumbers(ctx context.Context, c *github.Client, a CheckArgs)
 type result struct {
 	files   []*report.File
 	summary report.Summary
+	catalog *catalog.Catalog // nil: no blast radius
 }

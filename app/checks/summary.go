@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/portico-dev/portico/app/descriptor"
 	"github.com/portico-dev/portico/app/report"
 )
 
@@ -22,12 +23,29 @@ func (r *Runner) output(res *result) (title, summary string) {
 	default:
 		title = fmt.Sprintf("%s, %s in %s", plural(s.Errors, "error", "errors"), plural(s.Warnings, "warning", "warnings"), plural(s.Files, "descriptor", "descriptors"))
 	}
-	entities := entityTable(res.files, entitiesBudget)
+	entities := entityTable(res.files, entitiesBudget) + blastRadius(res)
 	md := report.NewMarkdownSummary(CheckName, report.CheckRunSummaryLimit-len(entities))
 	for _, f := range res.files {
 		md.Add(f)
 	}
 	return title, entities + md.Render(s)
+}
+
+// blastRadius lists the catalog entities that depend on what the change
+// declares (bounded by the catalog's renderer), or "" without a catalog.
+func blastRadius(res *result) string {
+	if res.catalog == nil {
+		return ""
+	}
+	var changed []descriptor.Ref
+	for _, f := range res.files {
+		for _, d := range f.Documents {
+			if d.Index > 0 && d.Kind != "" && d.Name != "" {
+				changed = append(changed, descriptor.Ref{Kind: d.Kind, Namespace: d.Namespace, Name: d.Name})
+			}
+		}
+	}
+	return res.catalog.BlastRadius(changed) + "\n"
 }
 
 // entityTable lists the entities the change declares, within budget bytes.
