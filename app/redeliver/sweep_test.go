@@ -82,6 +82,7 @@ func TestSweepRedeliversWhatWasMissed(t *testing.T) {
 		t.Errorf("asked for %d redeliveries, want %d", n, len(missed)-1)
 	}
 	waitFor(t, func() bool { return len(rec.got()) == n })
+	fake.WaitDeliveries() // the fake logs each redelivery's answer after it arrives
 	for _, id := range rec.got() {
 		if id == alreadyHave {
 			t.Error("a recorded delivery was redelivered")
