@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/google/go-github/v62/github"
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/riverqueue/river"
 
 	"github.com/portico-dev/portico/app/catalog"
@@ -39,6 +40,7 @@ type Runner struct {
 	matcher validate.Matcher
 	log     *slog.Logger
 	now     func() time.Time
+	syncs   *prometheus.CounterVec // nil: not counted
 }
 
 // NewRunner returns a Runner that records into store.
@@ -64,7 +66,13 @@ func (r *Runner) Work(ctx context.Context, job *river.Job[SyncArgs]) error {
 	}
 	res, err := r.sync(ctx, c, a)
 	if err != nil {
+		r.count(outcomeFailed)
 		return r.jobError(log, err)
+	}
+	if res.Failed() {
+		r.count(outcomeRefused)
+	} else {
+		r.count(outcomeRecorded)
 	}
 	log.Info("catalog synced", "changes", res.Summary(), "commit", res.Commit,
 		"invalid", len(res.Invalid), "conflicts", len(res.Conflicts))

@@ -56,7 +56,7 @@ func (s *Server) enterAppMode(ctx context.Context, cfg *config.Config) error {
 		apps:    apps,
 		webhook: webhook.New(secret, s.queue, routes, opts...),
 		checks:  checks.NewRunner(apps, src, cfg.GitHub.AppID, s.log).WithCatalog(s.centralCatalog()),
-		sync:    catalogsync.NewRunner(apps, s.catalog, s.log),
+		sync:    catalogsync.NewRunner(apps, s.catalog, s.log).WithRegisterer(s.reg),
 		sweeper: redeliver.New(apps.App(), s.recorded, s.log),
 	})
 	s.log.Info("GitHub App configured", "app_id", cfg.GitHub.AppID, "github", cfg.GitHub.URL, "policies", cfg.Platform.Source())

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"io"
+	"net/http"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -73,6 +75,9 @@ func TestServeSyncsDefaultBranch(t *testing.T) {
 	if run.Conclusion != "neutral" || !strings.Contains(run.Summary, "`catalog-info.yaml` `component:default/web-shop`") || len(run.Annotations) == 0 {
 		t.Errorf("check run: conclusion %q, %d annotations, summary:\n%s", run.Conclusion, len(run.Annotations), run.Summary)
 	}
+	if m := metrics(t, a); !strings.Contains(m, `portico_catalog_syncs_total{outcome="refused"} 1`) {
+		t.Errorf("the refused sync is not counted:\n%s", grepLines(m, "portico_catalog_syncs_total"))
+	}
 	if got := catalogFile(a, entity); !strings.Contains(got, sha) || strings.Contains(got, "The new shop front.") {
 		t.Errorf("the previous version did not stay:\n%s", got)
 	}
@@ -100,4 +105,24 @@ func (a *app) waitSyncCheck(sha string) githubtest.CheckRun {
 	}
 	a.t.Fatalf("no catalog sync check run on %s; logs:\n%s", sha, a.logs.String())
 	return githubtest.CheckRun{}
+}
+
+// metrics returns the server's Prometheus exposition.
+func metrics(t *testing.T, a *app) string {
+	t.Helper()
+	resp, err := http.Get("http://" + a.addr + "/metrics")
+	must(t, err)
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return string(b)
+}
+
+func grepLines(s, substr string) string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if strings.Contains(l, substr) {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
 }
