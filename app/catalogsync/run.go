@@ -3,10 +3,8 @@ package catalogsync
 import (
 	"context"
 	"encoding/base64"
-	"errors"
 	"fmt"
 	"log/slog"
-	"net/http"
 	"time"
 
 	"github.com/google/go-github/v62/github"
@@ -87,26 +85,7 @@ func (r *Runner) Work(ctx context.Context, job *river.Job[SyncArgs]) error {
 
 // jobError maps a failure to what River should do with the job.
 func (r *Runner) jobError(log *slog.Logger, err error) error {
-	if at, ok := gh.RetryAt(err, r.now()); ok {
-		log.Warn("catalog sync rate limited", "until", at)
-		return river.JobSnooze(max(at.Sub(r.now()), time.Second))
-	}
-	var ge *github.ErrorResponse
-	if errors.As(err, &ge) && ge.Response != nil && permanent(ge.Response.StatusCode) {
-		log.Error("catalog sync cannot be done", "error", err)
-		return river.JobCancel(err)
-	}
-	log.Warn("catalog sync failed; it will be retried", "error", err)
-	return err
-}
-
-// permanent reports statuses that no retry changes.
-func permanent(status int) bool {
-	switch status {
-	case http.StatusNotFound, http.StatusGone, http.StatusUnauthorized, http.StatusUnprocessableEntity:
-		return true
-	}
-	return false
+	return gh.JobError(log, "catalog sync", err, r.now())
 }
 
 // tip returns the commit to record: the branch's tip now, so that syncs

@@ -2,10 +2,8 @@ package checks
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
-	"net/http"
 	"time"
 
 	"github.com/google/go-github/v62/github"
@@ -101,27 +99,7 @@ func (r *Runner) Work(ctx context.Context, job *river.Job[CheckArgs]) error {
 
 // jobError maps a failure to what River should do with the job.
 func (r *Runner) jobError(log *slog.Logger, err error) error {
-	if at, ok := gh.RetryAt(err, r.now()); ok {
-		log.Warn("pull request check rate limited", "until", at)
-		return river.JobSnooze(max(at.Sub(r.now()), time.Second))
-	}
-	var ge *github.ErrorResponse
-	if errors.As(err, &ge) && ge.Response != nil && permanent(ge.Response.StatusCode) {
-		log.Error("pull request check cannot be done", "error", err)
-		return river.JobCancel(err)
-	}
-	log.Warn("pull request check failed; it will be retried", "error", err)
-	return err
-}
-
-// permanent reports statuses that no retry changes: gone, forbidden or
-// refused as invalid.
-func permanent(status int) bool {
-	switch status {
-	case http.StatusNotFound, http.StatusGone, http.StatusUnauthorized, http.StatusUnprocessableEntity:
-		return true
-	}
-	return false
+	return gh.JobError(log, "pull request check", err, r.now())
 }
 
 // check runs the whole pipeline for one head: mark the check in progress,

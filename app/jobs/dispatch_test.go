@@ -132,11 +132,7 @@ func TestKill9BeforeDispatch(t *testing.T) {
 		return
 	}
 	t.Parallel()
-	dir := t.TempDir()
-	db := openDB(t, dir)
-	if _, err := db.SQL().Exec(createResults); err != nil {
-		t.Fatal(err)
-	}
+	dir, db := openResultsDB(t)
 	acked := acceptAndKill(t, dir)
 	if len(acked) == 0 {
 		t.Fatal("the child acknowledged nothing")

@@ -79,11 +79,7 @@ func TestKill9(t *testing.T) {
 		return
 	}
 	t.Parallel()
-	dir := t.TempDir()
-	db := openDB(t, dir)
-	if _, err := db.SQL().Exec(createResults); err != nil {
-		t.Fatal(err)
-	}
+	dir, db := openResultsDB(t)
 	acked, running := runAndKill(t, dir, db)
 	t.Logf("killed with %d deliveries acknowledged, %d jobs running", len(acked), running)
 	if running == 0 {
@@ -202,4 +198,16 @@ func startChild(t *testing.T, test, env string) (*exec.Cmd, io.Reader) {
 	}
 	t.Cleanup(func() { cmd.Process.Kill() })
 	return cmd, stdout
+}
+
+// openResultsDB opens a database in a new directory with the results table
+// the kill -9 children write their jobs' effects to.
+func openResultsDB(t *testing.T) (string, *store.DB) {
+	t.Helper()
+	dir := t.TempDir()
+	db := openDB(t, dir)
+	if _, err := db.SQL().Exec(createResults); err != nil {
+		t.Fatal(err)
+	}
+	return dir, db
 }
