@@ -22,7 +22,7 @@ type op struct {
 	changes map[string]plumbing.Hash
 }
 
-// begin reads the branch and the index of repo.
+// begin reads the branch and, unless repo is "", the index of repo.
 func (s *Store) begin(repo string) (*op, error) {
 	parent, root, err := s.head()
 	if err != nil {
@@ -33,6 +33,10 @@ func (s *Store) begin(repo string) (*op, error) {
 		s.trees = map[plumbing.Hash]map[string]object.TreeEntry{}
 	}
 	o := &op{s: s, parent: parent, root: root, trees: newTrees(s.repo.Storer, st, s.trees), staged: st, changes: map[string]plumbing.Hash{}}
+	if repo == "" {
+		o.index = sourceIndex{}
+		return o, nil
+	}
 	o.index, err = o.readIndex(repo)
 	return o, err
 }
@@ -84,17 +88,19 @@ func (o *op) owner(cp string) (string, error) {
 	return "unknown", nil
 }
 
-// finish writes the source's new index and the Location when entities
+// finish writes the sources' new indexes and the Location when entities
 // came or went, then commits, unless nothing changed.
-func (s *Store) finish(ctx context.Context, o *op, declared sourceIndex, res *Result, msg string) (Result, error) {
+func (s *Store) finish(ctx context.Context, o *op, indexes map[string]sourceIndex, res *Result, msg string) (Result, error) {
 	if len(res.Added)+len(res.Changed)+len(res.Deleted) == 0 {
 		return *res, nil
 	}
 	if err := ctx.Err(); err != nil {
 		return *res, err
 	}
-	if err := o.writeIndex(res.Repo, declared); err != nil {
-		return *res, err
+	for repo, ix := range indexes {
+		if err := o.writeIndex(repo, ix); err != nil {
+			return *res, err
+		}
 	}
 	if len(res.Added)+len(res.Deleted) > 0 {
 		if err := o.writeLocation(res.Added, res.Deleted); err != nil {

@@ -62,7 +62,13 @@ func checkRepo(repo string) error {
 	return nil
 }
 
+// indexDir holds one index per source, indexDir/<owner>/<name>.tsv.
+const (
+	indexDir = ".portico/sources"
+	indexExt = ".tsv"
+)
+
 // indexPath is where the index of a source's entities is kept.
 func indexPath(repo string) string {
-	return path.Join(".portico", "sources", repo+".tsv")
+	return path.Join(indexDir, repo+indexExt)
 }

@@ -2,30 +2,101 @@ package catalog
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"slices"
 	"sort"
+	"strings"
 
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/filemode"
 )
 
-// Remove deletes every entity recorded from repo in one commit
-// "remove owner/repo: -D", for a repository that left the installation.
-// Nothing is committed when the catalog holds nothing from repo.
-func (s *Store) Remove(ctx context.Context, repo string) (Result, error) {
-	if err := checkRepo(repo); err != nil {
-		return Result{}, fmt.Errorf("remove: %w", err)
+// maxNamedRepos is how many repositories a removal's commit message
+// names before it counts the rest.
+const maxNamedRepos = 5
+
+// Remove deletes every entity recorded from the given repositories in one
+// commit, "remove owner/a, owner/b: -D", for repositories that left the
+// installation (or the installation itself). Nothing is committed when
+// the catalog holds nothing from them.
+func (s *Store) Remove(ctx context.Context, repos ...string) (Result, error) {
+	repos = slices.Compact(slices.Sorted(slices.Values(repos)))
+	if len(repos) == 0 {
+		return Result{}, errors.New("remove: no repository named")
+	}
+	for _, r := range repos {
+		if err := checkRepo(r); err != nil {
+			return Result{}, fmt.Errorf("remove: %w", err)
+		}
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	o, err := s.begin(repo)
+	o, err := s.begin("")
 	if err != nil {
-		return Result{}, fmt.Errorf("remove %s: %w", repo, err)
+		return Result{}, fmt.Errorf("remove %s: %w", strings.Join(repos, ", "), err)
 	}
-	res := Result{Repo: repo}
-	for cp := range o.index {
-		res.Deleted = append(res.Deleted, cp)
-		o.changes[cp] = plumbing.ZeroHash
+	res := Result{Repo: strings.Join(repos, ", ")}
+	emptied := map[string]sourceIndex{}
+	for _, r := range repos {
+		ix, err := o.readIndex(r)
+		if err != nil {
+			return Result{}, fmt.Errorf("remove %s: %w", r, err)
+		}
+		if len(ix) == 0 {
+			continue
+		}
+		emptied[r] = sourceIndex{}
+		for cp := range ix {
+			res.Deleted = append(res.Deleted, cp)
+			o.changes[cp] = plumbing.ZeroHash
+		}
 	}
 	sort.Strings(res.Deleted)
-	return s.finish(ctx, o, sourceIndex{}, &res, fmt.Sprintf("remove %s: -%d", repo, len(res.Deleted)))
+	return s.finish(ctx, o, emptied, &res, fmt.Sprintf("remove %s: -%d", namedRepos(repos), len(res.Deleted)))
+}
+
+// namedRepos lists repositories for a commit message, the first few by
+// name.
+func namedRepos(repos []string) string {
+	if len(repos) <= maxNamedRepos {
+		return strings.Join(repos, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(repos[:maxNamedRepos], ", "), len(repos)-maxNamedRepos)
+}
+
+// Sources lists the repositories the catalog holds entities from, as
+// owner/name, sorted.
+func (s *Store) Sources() ([]string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	o, err := s.begin("")
+	if err != nil {
+		return nil, fmt.Errorf("list sources: %w", err)
+	}
+	dir, err := o.trees.lookupTree(o.root, indexDir)
+	if err != nil || dir.IsZero() {
+		return nil, err
+	}
+	owners, err := o.trees.entries(dir)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for owner, oe := range owners {
+		if oe.Mode != filemode.Dir {
+			continue
+		}
+		files, err := o.trees.entries(oe.Hash)
+		if err != nil {
+			return nil, err
+		}
+		for name, fe := range files {
+			if repo, ok := strings.CutSuffix(name, indexExt); ok && fe.Mode != filemode.Dir {
+				out = append(out, owner+"/"+repo)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out, nil
 }

@@ -44,7 +44,7 @@ func (s *Store) Sync(ctx context.Context, src Source) (Result, error) {
 	}
 	p.deletions()
 	msg := fmt.Sprintf("sync %s@%s: %s", src.Repo, shortSHA(src.Commit), p.res.Summary())
-	return s.finish(ctx, op, p.declared, &p.res, msg)
+	return s.finish(ctx, op, map[string]sourceIndex{src.Repo: p.declared}, &p.res, msg)
 }
 
 // plan works out what a sync changes.

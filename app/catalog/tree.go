@@ -74,6 +74,24 @@ func (t *trees) lookup(root plumbing.Hash, path string) (plumbing.Hash, error) {
 	}
 }
 
+// lookupTree finds the tree at a slash-separated path under root, or
+// returns the zero hash when there is none.
+func (t *trees) lookupTree(root plumbing.Hash, path string) (plumbing.Hash, error) {
+	h := root
+	for _, dir := range strings.Split(path, "/") {
+		m, err := t.entries(h)
+		if err != nil {
+			return plumbing.ZeroHash, err
+		}
+		e, ok := m[dir]
+		if !ok || e.Mode != filemode.Dir {
+			return plumbing.ZeroHash, nil
+		}
+		h = e.Hash
+	}
+	return h, nil
+}
+
 // write applies changes (path to blob hash, the zero hash deleting) to the
 // tree root and stores the trees on the changed paths, and only those.
 // It returns the new root, or the zero hash when the tree became empty.
