@@ -40,6 +40,7 @@ type Apps struct {
 type installation struct {
 	client *github.Client
 	tokens *ghinstallation.Transport
+	limits *limits
 }
 
 // NewApps builds the App's clients for the REST API at restBase
@@ -96,6 +97,20 @@ func (a *Apps) Token(ctx context.Context, id int64) (string, error) {
 	return tok, nil
 }
 
+// RateLimit returns installation id's core rate limit as the latest
+// response to its client reported it; false until that client has had an
+// answer that carried one. Work that can wait (discovery) reads it to
+// leave a reserve for work that cannot (pull request checks).
+func (a *Apps) RateLimit(id int64) (Rate, bool) {
+	a.mu.Lock()
+	inst, ok := a.installs[id]
+	a.mu.Unlock()
+	if !ok {
+		return Rate{}, false
+	}
+	return inst.limits.core()
+}
+
 func (a *Apps) installation(id int64) (*installation, error) {
 	if id <= 0 {
 		return nil, fmt.Errorf("github installation id %d: must be positive", id)
@@ -106,8 +121,9 @@ func (a *Apps) installation(id int64) (*installation, error) {
 		return inst, nil
 	}
 	label := strconv.FormatInt(id, 10)
-	tokens := ghinstallation.NewFromAppsTransport(a.appsTransport(newTransport(label, a.base.Path, a.o, a.m)), id)
-	inst := &installation{client: a.newClient(tokens), tokens: tokens}
+	tr := newTransport(label, a.base.Path, a.o, a.m)
+	tokens := ghinstallation.NewFromAppsTransport(a.appsTransport(tr), id)
+	inst := &installation{client: a.newClient(tokens), tokens: tokens, limits: tr.limits}
 	a.installs[id] = inst
 	return inst, nil
 }

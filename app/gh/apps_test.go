@@ -224,3 +224,37 @@ func TestNewAppsRefuses(t *testing.T) {
 		t.Error("Installation(0): want an error")
 	}
 }
+
+func TestRateLimitIsTheLastSeenPerInstallation(t *testing.T) {
+	t.Parallel()
+	reset := time.Now().Add(30 * time.Minute).Truncate(time.Second)
+	_, srv := newScript(t, realClock{},
+		respond(200, `{}`, "X-RateLimit-Limit: 5000", "X-RateLimit-Remaining: 4999", "X-RateLimit-Reset: "+itoa(reset.Unix()), "X-RateLimit-Resource: core"),
+		respond(200, `{}`, "X-RateLimit-Limit: 5000", "X-RateLimit-Remaining: 420", "X-RateLimit-Reset: "+itoa(reset.Unix()), "X-RateLimit-Resource: core"),
+		respond(200, `{}`, "X-RateLimit-Limit: 30", "X-RateLimit-Remaining: 1", "X-RateLimit-Reset: "+itoa(reset.Unix()), "X-RateLimit-Resource: search"))
+	a := testApps(t, srv.URL)
+	if _, ok := a.RateLimit(7); ok {
+		t.Fatal("a rate limit reported before any request")
+	}
+	c, err := a.Installation(7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := a.RateLimit(7); ok {
+		t.Fatal("a rate limit reported before any answer")
+	}
+	ctx := context.Background()
+	for _, path := range []string{"repos/o/r", "repos/o/r", "search/issues"} {
+		req, _ := c.NewRequest("GET", path, nil)
+		if _, err := c.Do(ctx, req, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, ok := a.RateLimit(7)
+	if !ok || got.Limit != 5000 || got.Remaining != 420 || !got.Reset.Equal(reset) {
+		t.Errorf("RateLimit(7) = %+v, %v; want the last core answer, 420 of 5000 until %v (the search answer is another resource)", got, ok, reset)
+	}
+	if _, ok := a.RateLimit(8); ok {
+		t.Error("installation 8 reports installation 7's limit")
+	}
+}

@@ -6,7 +6,9 @@
 // of GitHub's API:
 //
 //   - primary rate limit: x-ratelimit-remaining/-reset are tracked per
-//     installation and resource; an exhausted resource waits for its reset;
+//     installation and resource; an exhausted resource waits for its reset,
+//     and Apps.RateLimit tells work that can wait (discovery) how much of
+//     the core limit is left, so that it can leave a reserve;
 //   - secondary rate limits: a 403 or 429 with retry-after, or naming the
 //     secondary limit without it (then at least 60 s, doubling while it
 //     lasts), pauses the installation and the request is sent again;

@@ -35,8 +35,19 @@ func (v verdict) String() string {
 // bucket is one primary rate limit resource (core, search ...) as the
 // latest response described it.
 type bucket struct {
+	limit     int // 0 when the response did not say
 	remaining int
 	reset     time.Time
+}
+
+// Rate is an installation's primary rate limit for the core resource (the
+// REST API) as the latest response described it.
+type Rate struct {
+	// Limit is the requests allowed per window, 0 when GitHub did not say.
+	Limit int
+	// Remaining is what is left of it until Reset.
+	Remaining int
+	Reset     time.Time
 }
 
 // limits is one installation's view of GitHub's rate limits, shared by
@@ -68,6 +79,14 @@ func (l *limits) delay(now time.Time, resource string) (time.Duration, verdict) 
 		d, why = b.reset.Sub(now), primaryLimited
 	}
 	return d, why
+}
+
+// core returns the core resource's last seen state.
+func (l *limits) core() (Rate, bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	b, ok := l.buckets["core"]
+	return Rate{Limit: b.limit, Remaining: b.remaining, Reset: b.reset}, ok
 }
 
 // observe records what resp says about the limits and classifies it.
@@ -116,7 +135,8 @@ func parseBucket(h http.Header) (bucket, bool) {
 	if err1 != nil || err2 != nil {
 		return bucket{}, false
 	}
-	return bucket{remaining: rem, reset: time.Unix(reset, 0)}, true
+	limit, _ := strconv.Atoi(h.Get("X-RateLimit-Limit"))
+	return bucket{limit: max(limit, 0), remaining: rem, reset: time.Unix(reset, 0)}, true
 }
 
 // classify tells a rate limit refusal from any other 403: it peeks at the
