@@ -118,3 +118,40 @@ func benchGitCLI(b *testing.B) {
 	}
 	reportMS(b)
 }
+
+// BenchmarkRemoteSync measures recording a push that changes one entity
+// of a catalog hosted on the fake GitHub: fetch, commit and push through
+// the real git http-backend, with an installation token.
+func BenchmarkRemoteSync(b *testing.B) {
+	for _, n := range []int{1000, 10000} {
+		b.Run(fmt.Sprintf("change-one/entities=%d", n), func(b *testing.B) { benchRemoteSync(b, n) })
+	}
+}
+
+func benchRemoteSync(b *testing.B, n int) {
+	ctx := context.Background()
+	_, seed := benchCatalog(b, n)
+	h := newHostedTB(b)
+	if out, err := exec.Command("git", "-C", seed, "push", "-q", h.tokenURL(b), "main").CombinedOutput(); err != nil {
+		b.Fatalf("seed the remote: %v\n%s", err, out)
+	}
+	s, err := Open(filepath.Join(b.TempDir(), "mirror.git"), WithRemote(Remote{URL: h.url, Auth: h.auth}))
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := s.Refresh(ctx); err != nil {
+		b.Fatal(err)
+	}
+	srcs := [2]Source{
+		synthSource("acme/repo-0000", benchSourceSize, sha('b'), "team-b"),
+		synthSource("acme/repo-0000", benchSourceSize, sha('c'), "team-c"),
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		res, err := s.Sync(ctx, srcs[i%2])
+		if err != nil || res.Summary() != "+0 ~1 -0" {
+			b.Fatalf("sync = %+v, %v", res, err)
+		}
+	}
+	reportMS(b)
+}

@@ -117,7 +117,7 @@ func (s *Store) finish(ctx context.Context, o *op, indexes map[string]sourceInde
 	if err != nil {
 		return *res, fmt.Errorf("%s: %w", res.Repo, err)
 	}
-	res.Commit, err = s.commit(ctx, o.parent, tree, msg)
+	res.Commit, err = s.commit(o.parent, tree, msg)
 	return *res, err
 }
 

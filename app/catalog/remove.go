@@ -32,6 +32,11 @@ func (s *Store) Remove(ctx context.Context, repos ...string) (Result, error) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	return s.write(ctx, func() (Result, error) { return s.remove(ctx, repos) })
+}
+
+// remove plans and commits one Remove on the branch's tip.
+func (s *Store) remove(ctx context.Context, repos []string) (Result, error) {
 	o, err := s.begin("")
 	if err != nil {
 		return Result{}, fmt.Errorf("remove %s: %w", strings.Join(repos, ", "), err)

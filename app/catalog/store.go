@@ -1,10 +1,10 @@
 package catalog
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"sync"
 	"time"
@@ -22,20 +22,14 @@ const Author = "portico"
 
 const authorEmail = "portico@localhost"
 
-// Publisher makes a new commit of the catalog visible beyond the local
-// repository, such as by pushing it to a remote. It is called with the
-// Store's lock held, after the branch has moved to commit.
-type Publisher interface {
-	Publish(ctx context.Context, commit string) error
-}
-
 // Store records the catalog in one bare repository. It is the single
 // writer of that repository in this process: its methods serialise on a
 // mutex, and nothing else may write the repository while it is open.
 type Store struct {
-	mu      sync.Mutex
-	repo    *git.Repository
-	publish Publisher
+	mu     sync.Mutex
+	repo   *git.Repository
+	remote *Remote // nil: the repository is the record itself
+	log    *slog.Logger
 	// trees keeps the listings of the trees recent writes read or made,
 	// by hash (so never stale): the next push to the same directories
 	// need not decode them again.
@@ -48,9 +42,6 @@ const maxCachedTrees = 4096
 
 // Option configures a Store.
 type Option func(*Store)
-
-// WithPublisher has every new commit published by p.
-func WithPublisher(p Publisher) Option { return func(s *Store) { s.publish = p } }
 
 // Open opens the bare repository at path, creating it (with main as its
 // default branch) when path does not exist or is an empty directory.
@@ -68,7 +59,7 @@ func Open(path string, opts ...Option) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open catalog repository %s: %w", path, err)
 	}
-	s := &Store{repo: repo, trees: map[plumbing.Hash]map[string]object.TreeEntry{}}
+	s := &Store{repo: repo, log: slog.New(slog.DiscardHandler), trees: map[plumbing.Hash]map[string]object.TreeEntry{}}
 	for _, o := range opts {
 		o(s)
 	}
@@ -92,9 +83,9 @@ func (s *Store) head() (*plumbing.Reference, plumbing.Hash, error) {
 	return ref, c.TreeHash, nil
 }
 
-// commit stores a commit of tree on top of parent, moves the branch to it
-// unless it moved meanwhile, and publishes it.
-func (s *Store) commit(ctx context.Context, parent *plumbing.Reference, tree plumbing.Hash, msg string) (string, error) {
+// commit stores a commit of tree on top of parent and moves the branch to
+// it unless it moved meanwhile.
+func (s *Store) commit(parent *plumbing.Reference, tree plumbing.Hash, msg string) (string, error) {
 	sig := object.Signature{Name: Author, Email: authorEmail, When: time.Now()}
 	c := &object.Commit{Author: sig, Committer: sig, Message: msg, TreeHash: tree}
 	if parent != nil {
@@ -110,11 +101,6 @@ func (s *Store) commit(ctx context.Context, parent *plumbing.Reference, tree plu
 	}
 	if err := s.repo.Storer.CheckAndSetReference(plumbing.NewHashReference(Branch, h), parent); err != nil {
 		return "", fmt.Errorf("move branch: %w", err)
-	}
-	if s.publish != nil {
-		if err := s.publish.Publish(ctx, h.String()); err != nil {
-			return h.String(), fmt.Errorf("publish %s: %w", h, err)
-		}
 	}
 	return h.String(), nil
 }

@@ -23,7 +23,7 @@ const RuleStorable = "catalog/path"
 // committed when nothing changed. Invalid entities and conflicts are
 // reported in the result, not written. An error means nothing was
 // recorded, unless Result.Commit is set: then the commit was made and only
-// publishing it failed.
+// pushing it to the remote failed; the next write or Refresh pushes it.
 func (s *Store) Sync(ctx context.Context, src Source) (Result, error) {
 	if err := checkRepo(src.Repo); err != nil {
 		return Result{}, fmt.Errorf("sync: %w", err)
@@ -33,6 +33,11 @@ func (s *Store) Sync(ctx context.Context, src Source) (Result, error) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	return s.write(ctx, func() (Result, error) { return s.sync(ctx, src) })
+}
+
+// sync plans and commits one Sync on the branch's tip.
+func (s *Store) sync(ctx context.Context, src Source) (Result, error) {
 	op, err := s.begin(src.Repo)
 	if err != nil {
 		return Result{}, fmt.Errorf("sync %s: %w", src.Repo, err)

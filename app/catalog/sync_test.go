@@ -132,24 +132,6 @@ func TestSyncRefusesUnstorableName(t *testing.T) {
 	}
 }
 
-type fakePublisher struct{ commits []string }
-
-func (f *fakePublisher) Publish(_ context.Context, commit string) error {
-	f.commits = append(f.commits, commit)
-	return nil
-}
-
-func TestSyncPublishes(t *testing.T) {
-	t.Parallel()
-	pub := &fakePublisher{}
-	s, _ := openTemp(t, WithPublisher(pub))
-	res := mustSync(t, s, source("acme/shop", sha('a'), map[string]string{"a.yaml": component("a", "t")}))
-	mustSync(t, s, source("acme/shop", sha('b'), map[string]string{"a.yaml": component("a", "t")}))
-	if !reflect.DeepEqual(pub.commits, []string{res.Commit}) {
-		t.Errorf("published %q, want [%s]", pub.commits, res.Commit)
-	}
-}
-
 func TestReopen(t *testing.T) {
 	t.Parallel()
 	s, dir := openTemp(t)
