@@ -28,6 +28,7 @@ type Config struct {
 	Database Database `yaml:"database"`
 	GitHub   GitHub   `yaml:"github"`
 	Platform Platform `yaml:"platform"`
+	Catalog  Catalog  `yaml:"catalog"`
 	Jobs     Jobs     `yaml:"jobs"`
 
 	// InsecureSkipSignature accepts webhooks without checking
@@ -69,6 +70,17 @@ type Platform struct {
 	Repository string `yaml:"repository"`
 	// Dir is a local directory holding the platform configuration.
 	Dir string `yaml:"dir"`
+}
+
+// Catalog is where the central catalog repository lives.
+type Catalog struct {
+	// Repository is owner/name of a GitHub repository that holds the
+	// central catalog on its main branch, fetched and pushed with the
+	// token of the App's installation on it (which needs contents:
+	// write). Empty: a local bare repository, catalog.git in data_dir.
+	// Either way data_dir/catalog.git is the copy portico reads and
+	// writes.
+	Repository string `yaml:"repository"`
 }
 
 // Jobs tunes the durable queue. Zero values take the queue's defaults.

@@ -23,6 +23,7 @@ const (
 	EnvWebhookSecret         = "PORTICO_WEBHOOK_SECRET"
 	EnvPlatformRepository    = "PORTICO_PLATFORM_REPOSITORY"
 	EnvPlatformDir           = "PORTICO_PLATFORM_DIR"
+	EnvCatalogRepository     = "PORTICO_CATALOG_REPOSITORY"
 	EnvInsecureSkipSignature = "PORTICO_INSECURE_SKIP_SIGNATURE"
 	EnvJobTimeout            = "PORTICO_JOB_TIMEOUT"
 	EnvJobRescueAfter        = "PORTICO_JOB_RESCUE_AFTER"
@@ -39,6 +40,7 @@ func applyEnv(cfg *Config, getenv func(string) string) error {
 		EnvDataDir:   &cfg.DataDir,
 		EnvLogLevel:  &cfg.LogLevel,
 		EnvGitHubURL: &cfg.GitHub.URL,
+		EnvCatalogRepository: &cfg.Catalog.Repository,
 	}
 	for name, field := range strs {
 		if v := getenv(name); v != "" {

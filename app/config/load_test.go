@@ -80,6 +80,7 @@ func TestEnvOverrides(t *testing.T) {
 		EnvGitHubPrivateKeyFile:  keyFile,
 		EnvWebhookSecret:         "whsec",
 		EnvPlatformRepository:    "acme/platform",
+		EnvCatalogRepository:     "acme/catalog",
 		EnvInsecureSkipSignature: "true",
 	}))
 	if err != nil {
@@ -91,6 +92,7 @@ func TestEnvOverrides(t *testing.T) {
 		GitHub: GitHub{URL: "https://ghe.example/api/v3", AppID: 42, PrivateKey: Secret(testKey()),
 			PrivateKeyFile: keyFile, WebhookSecret: "whsec"},
 		Platform:              Platform{Repository: "acme/platform"},
+		Catalog:               Catalog{Repository: "acme/catalog"},
 		InsecureSkipSignature: true,
 	}
 	if *cfg != want {

@@ -22,6 +22,7 @@ func (c *Config) Validate() error {
 		validateDatabaseURL(c.Database.URL),
 		c.validateGitHub(),
 		c.validatePlatform(),
+		c.validateCatalog(),
 		c.Jobs.validate(),
 	)
 }
@@ -119,6 +120,13 @@ func (c *Config) validatePlatform() error {
 		return errors.New("platform: set repository or dir, not both")
 	case p.Repository != "" && !repoName.MatchString(p.Repository):
 		return fmt.Errorf("platform.repository: %q is not owner/name", p.Repository)
+	}
+	return nil
+}
+
+func (c *Config) validateCatalog() error {
+	if r := c.Catalog.Repository; r != "" && !repoName.MatchString(r) {
+		return fmt.Errorf("catalog.repository: %q is not owner/name", r)
 	}
 	return nil
 }

@@ -37,6 +37,7 @@ func TestValidate(t *testing.T) {
 		{"database scheme", func(c *Config) { c.Database.URL = "mysql://x" }, "database.url:"},
 		{"platform both", func(c *Config) { c.Platform = Platform{Repository: "a/b", Dir: "d"} }, "not both"},
 		{"platform repo", func(c *Config) { c.Platform.Repository = "just-a-name" }, "platform.repository:"},
+		{"catalog repo", func(c *Config) { c.Catalog.Repository = "a/b/../c" }, "catalog.repository:"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
