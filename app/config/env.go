@@ -35,11 +35,11 @@ func applyEnv(cfg *Config, getenv func(string) string) error {
 		return nil
 	}
 	strs := map[string]*string{
-		EnvListen:    &cfg.Listen,
-		EnvPublicURL: &cfg.PublicURL,
-		EnvDataDir:   &cfg.DataDir,
-		EnvLogLevel:  &cfg.LogLevel,
-		EnvGitHubURL: &cfg.GitHub.URL,
+		EnvListen:            &cfg.Listen,
+		EnvPublicURL:         &cfg.PublicURL,
+		EnvDataDir:           &cfg.DataDir,
+		EnvLogLevel:          &cfg.LogLevel,
+		EnvGitHubURL:         &cfg.GitHub.URL,
 		EnvCatalogRepository: &cfg.Catalog.Repository,
 	}
 	for name, field := range strs {
