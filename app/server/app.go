@@ -8,10 +8,8 @@ import (
 	"maps"
 	"net/http"
 	"os"
-	"path/filepath"
 	"time"
 
-	"github.com/portico-dev/portico/app/catalog"
 	"github.com/portico-dev/portico/app/catalogsync"
 	"github.com/portico-dev/portico/app/checks"
 	"github.com/portico-dev/portico/app/config"
@@ -104,19 +102,4 @@ func (s *Server) sweep(ctx context.Context) {
 		case <-t.C:
 		}
 	}
-}
-
-// centralCatalog reads the central catalog for pull request checks,
-// re-reading only the entity files that changed since the last check.
-func (s *Server) centralCatalog() checks.Catalogs {
-	return loadedCatalog{loader: catalog.NewLoader(), path: filepath.Join(s.cfg.DataDir, catalogDir)}
-}
-
-type loadedCatalog struct {
-	loader *catalog.Loader
-	path   string
-}
-
-func (l loadedCatalog) Catalog(ctx context.Context) (*catalog.Catalog, error) {
-	return l.loader.Load(ctx, l.path, "")
 }

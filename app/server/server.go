@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"path/filepath"
 	"sync/atomic"
 	"time"
 
@@ -35,9 +34,10 @@ type Server struct {
 	db    *store.DB
 	queue *jobs.Queue
 	// catalog is the central catalog repository, <data dir>/catalog.git.
-	catalog *catalog.Store
-	app     atomic.Pointer[appMode] // nil until a GitHub App is configured
-	setup   http.Handler            // the setup page, while no App is configured
+	catalog   *catalog.Store
+	refresher *catalogRefresher       // of catalog's remote, if it has one
+	app       atomic.Pointer[appMode] // nil until a GitHub App is configured
+	setup     http.Handler            // the setup page, while no App is configured
 }
 
 // New opens the database and queue and, when the configuration names a
@@ -53,7 +53,8 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger) (*Server, er
 		return nil, err
 	}
 	s.db = db
-	if s.catalog, err = catalog.Open(filepath.Join(cfg.DataDir, catalogDir)); err != nil {
+	s.refresher = &catalogRefresher{server: s}
+	if s.catalog, err = s.openCatalog(); err != nil {
 		db.Close()
 		return nil, err
 	}
@@ -103,11 +104,12 @@ func (s *Server) workSync(ctx context.Context, job *river.Job[catalogsync.SyncAr
 	if a == nil {
 		return errNotConfigured
 	}
+	if s.isCentral(job.Args.Owner, job.Args.Repo) {
+		s.log.Info("the central catalog repository is the record, not a source: not synced", "repository", s.cfg.Catalog.Repository)
+		return nil
+	}
 	return a.sync.Work(ctx, job)
 }
-
-// catalogDir is the central catalog repository, in the data dir.
-const catalogDir = "catalog.git"
 
 var errNotConfigured = errors.New("no GitHub App is configured yet")
 
@@ -124,6 +126,7 @@ func (s *Server) Run(ctx context.Context, ln net.Listener) error {
 	sweepCtx, stopSweep := context.WithCancel(ctx)
 	defer stopSweep()
 	go s.sweep(sweepCtx)
+	s.refresher.refresh() // push what a crash left unpushed
 	s.log.Info("portico serving", "addr", ln.Addr().String(), "app_configured", s.app.Load() != nil)
 	select {
 	case err := <-errc:

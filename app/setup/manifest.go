@@ -15,13 +15,15 @@ const (
 	CallbackPath = "/setup/callback"
 )
 
-// permissions is what the App asks for: check runs (write), repository
-// contents and pull requests (read) for the catalog checks, issues
-// (write) for comment commands' replies, organisation members (read) for
+// permissions is what the App asks for: check runs (write) and pull
+// requests (read) for the catalog checks, repository contents (write: the
+// central catalog repository, when it is on GitHub, is pushed with the
+// installation's token; template upgrades push branches), issues (write)
+// for comment commands' replies, organisation members (read) for
 // ownership checks.
 var permissions = map[string]string{
 	"checks":        "write",
-	"contents":      "read",
+	"contents":      "write",
 	"pull_requests": "read",
 	"metadata":      "read",
 	"issues":        "write",

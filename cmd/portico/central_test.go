@@ -1,0 +1,74 @@
+package main
+
+import (
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/portico-dev/portico/app/githubtest"
+)
+
+// TestServeSyncsIntoGitHubCatalog records the catalog in a repository on
+// (the fake) GitHub, pushed with the installation's token, and leaves the
+// central repository's own pushes out of the catalog.
+func TestServeSyncsIntoGitHubCatalog(t *testing.T) {
+	t.Parallel()
+	a := newApp(t)
+	must(t, a.gh.CreateRepo("acme", "catalog", "main"))
+	must(t, a.gh.AddInstallationRepos(a.inst, "catalog"))
+	a.env = append(a.env, "PORTICO_CATALOG_REPOSITORY=acme/catalog")
+	a.start()
+	sha, err := a.gh.Commit("acme", "web", "main", githubtest.Files{"catalog-info.yaml": githubtest.Text(syncedWeb)}, "describe the shop")
+	must(t, err)
+	remote := filepath.Join(a.gh.Dir(), "repos", "acme", "catalog.git")
+	const entity = "catalog/default/component/web-shop.yaml"
+	got := waitGitFile(t, a, remote, entity)
+	if !strings.Contains(got, sha) {
+		t.Errorf("entity on GitHub does not name its source commit %s:\n%s", sha, got)
+	}
+	waitLog(t, a, "the central catalog repository is the record, not a source") // its own push webhook
+	if log := gitOut(t, remote, "log", "--format=%s", "main"); strings.Count(log, "\n") != 1 || !strings.HasPrefix(log, "sync acme/web@") {
+		t.Errorf("central history = %q, want the one sync of acme/web", log)
+	}
+	if got := gitOut(t, filepath.Join(a.dataDir, "catalog.git"), "rev-parse", "main"); got != gitOut(t, remote, "rev-parse", "main") {
+		t.Errorf("local copy at %s, GitHub at %s", got, gitOut(t, remote, "rev-parse", "main"))
+	}
+}
+
+// waitGitFile waits for a file on the main branch of a bare repository.
+func waitGitFile(t *testing.T, a *app, repo, path string) string {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		if out, err := exec.Command("git", "-C", repo, "show", "main:"+path).Output(); err == nil {
+			return string(out)
+		}
+		sleep()
+	}
+	t.Fatalf("%s never appeared in %s; logs:\n%s", path, repo, a.logs.String())
+	return ""
+}
+
+func gitOut(t *testing.T, repo string, args ...string) string {
+	t.Helper()
+	out, err := exec.Command("git", append([]string{"-C", repo}, args...)...).CombinedOutput()
+	if err != nil {
+		t.Fatalf("git %v: %v\n%s", args, err, out)
+	}
+	return string(out)
+}
+
+// waitLog waits for a line of portico's log.
+func waitLog(t *testing.T, a *app, substr string) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		if strings.Contains(a.logs.String(), substr) {
+			return
+		}
+		sleep()
+	}
+	t.Fatalf("log never said %q:\n%s", substr, a.logs.String())
+}
