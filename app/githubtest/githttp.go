@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/cgi"
 	"os"
@@ -169,5 +170,16 @@ func (s *Server) httpBackend(rp *repo) (http.Handler, error) {
 		Root:       "/",
 		Env:        env,
 		InheritEnv: []string{"PATH"},
+		Stderr:     logWriter{s.log},
 	}, nil
+}
+
+// logWriter sends what git http-backend prints, such as a push refused
+// because the branch moved, to the log at debug level: it is expected in
+// tests of concurrent writers and would drown their output.
+type logWriter struct{ log *slog.Logger }
+
+func (w logWriter) Write(p []byte) (int, error) {
+	w.log.Debug("githubtest: git http-backend", "stderr", strings.TrimSpace(string(p)))
+	return len(p), nil
 }
