@@ -192,6 +192,10 @@ func (s *Server) getCommit(c *call) {
 		return
 	}
 	sha := resolve(c.r.Context(), r.dir, c.params["ref"])
+	if sha == "" && isEmpty(c.r.Context(), r.dir) {
+		c.error(http.StatusConflict, "Git Repository is empty.")
+		return
+	}
 	if sha == "" {
 		c.error(http.StatusUnprocessableEntity, "No commit found for SHA: "+c.params["ref"])
 		return

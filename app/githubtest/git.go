@@ -75,6 +75,13 @@ func resolve(ctx context.Context, dir, ref string) string {
 	return strings.TrimSpace(string(out))
 }
 
+// isEmpty reports whether a repository has no branch at all, which
+// GitHub answers with 409 where a commit is asked for.
+func isEmpty(ctx context.Context, dir string) bool {
+	bs, err := branches(ctx, dir)
+	return err == nil && len(bs) == 0
+}
+
 // resolveTree finds the tree a tree-ish (a tree SHA, or anything that
 // names a commit) names; "" when there is none.
 func resolveTree(ctx context.Context, dir, treeish string) string {

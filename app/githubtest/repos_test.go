@@ -132,3 +132,20 @@ func TestCommitAndPermission(t *testing.T) {
 		t.Errorf("unknown user: %v", err)
 	}
 }
+
+// TestCommitOfEmptyRepository: GitHub answers 409 for a commit of a
+// repository without commits, and 422 for a ref a repository lacks.
+func TestCommitOfEmptyRepository(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	ctx := t.Context()
+	must(t, f.srv.CreateRepo("octo-org", "empty", "main"))
+	_, _, err := f.client.Repositories.GetCommit(ctx, "octo-org", "empty", "main", nil)
+	if status(err) != http.StatusConflict {
+		t.Errorf("commit of an empty repository: %v, want 409", err)
+	}
+	_, _, err = f.client.Repositories.GetCommit(ctx, "octo-org", "hello", "nowhere", nil)
+	if status(err) != http.StatusUnprocessableEntity {
+		t.Errorf("commit of a missing branch: %v, want 422", err)
+	}
+}

@@ -77,7 +77,9 @@ func hookName(event, action string) string {
 func (s *Server) deliver(a *app, inst *installation, repoID int64, event, action string, payload obj) {
 	s.mu.Lock()
 	ok := a.webhookURL != "" && subscribed(a, event)
-	if ok && inst != nil {
+	// Installation events carry the whole installation, as GitHub sends
+	// them; the others its short form.
+	if _, whole := payload["installation"]; ok && inst != nil && !whole {
 		payload = withField(payload, "installation", obj{"id": inst.id, "node_id": nodeID("Installation", inst.id)})
 	}
 	s.mu.Unlock()

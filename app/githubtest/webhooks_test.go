@@ -142,3 +142,29 @@ func TestInstallationEvents(t *testing.T) {
 		t.Errorf("token of a deleted installation: %v", err)
 	}
 }
+
+// TestInstallationEventsCarryTheInstallation: installation events carry
+// the whole installation, its account included, as GitHub sends them.
+func TestInstallationEventsCarryTheInstallation(t *testing.T) {
+	t.Parallel()
+	srv := New(t)
+	hooks := newReceiver(t, secret)
+	app, err := srv.CreateApp(AppOptions{WebhookURL: hooks.srv.URL, WebhookSecret: secret})
+	must(t, err)
+	must(t, srv.CreateRepo("octo-org", "one", ""))
+	inst, err := srv.CreateInstallation(app.ID, "octo-org", "one")
+	must(t, err)
+	must(t, srv.RemoveInstallationRepos(inst, "one"))
+	must(t, srv.DeleteInstallation(inst))
+	for _, e := range [][2]string{{"installation", "created"}, {"installation_repositories", "removed"}, {"installation", "deleted"}} {
+		got := hooks.find(e[0], e[1])
+		if len(got) != 1 {
+			t.Fatalf("%s.%s: %d deliveries", e[0], e[1], len(got))
+		}
+		i, _ := got[0].payload["installation"].(map[string]any)
+		account, _ := i["account"].(map[string]any)
+		if i["id"] != float64(inst) || account["login"] != "octo-org" || i["app_id"] != float64(app.ID) {
+			t.Errorf("%s.%s installation = %v", e[0], e[1], i)
+		}
+	}
+}
