@@ -11,7 +11,6 @@ import (
 	"runtime/debug"
 	"sync"
 
-	"github.com/portico-dev/portico/app/catalog"
 	"github.com/portico-dev/portico/app/descriptor"
 	"github.com/portico-dev/portico/app/policy"
 	"github.com/portico-dev/portico/app/report"
@@ -45,7 +44,7 @@ func runValidateCmd(ctx context.Context, args []string, stdio IO) (int, error) {
 	fs.Var((*listFlag)(&opts.Globs), "glob", "extra file pattern to pick up in directories (repeatable), e.g. '*.entity.yaml'")
 	fs.IntVar(&opts.Workers, "workers", 0, "files checked in parallel (default: number of CPUs)")
 	fs.StringVar(&opts.Output, "output", "", "write the report to this file instead of standard output")
-	fs.StringVar(&opts.Catalog, "catalog", "", "central catalog repository (bare git): report references to entities neither in it nor among the files checked")
+	fs.StringVar(&opts.Catalog, "catalog", "", "central catalog: a local repository, owner/name of a GitHub repository or a Git URL; report references to entities neither in it nor among the files checked")
 	fs.StringVar(&opts.RefSeverity, "reference-severity", "warning", "severity of a reference that --catalog cannot resolve: warning or error")
 	paths, err := parseArgs(fs, args)
 	if err != nil {
@@ -88,7 +87,7 @@ func RunValidate(ctx context.Context, opts ValidateOptions, stdio IO) (int, erro
 	if err != nil {
 		return ExitUsage, usagef("%v", err)
 	}
-	checker, err := withCatalog(ctx, validate.NewChecker(pol, opts.MaxBytes), opts)
+	checker, err := withCatalog(ctx, validate.NewChecker(pol, opts.MaxBytes), opts, stdio.Getenv)
 	if err != nil {
 		return ExitUsage, err
 	}
@@ -106,7 +105,7 @@ func RunValidate(ctx context.Context, opts ValidateOptions, stdio IO) (int, erro
 }
 
 // withCatalog adds the reference check when opts name a catalog.
-func withCatalog(ctx context.Context, c *validate.Checker, opts ValidateOptions) (*validate.Checker, error) {
+func withCatalog(ctx context.Context, c *validate.Checker, opts ValidateOptions, getenv func(string) string) (*validate.Checker, error) {
 	sev := descriptor.Severity(opts.RefSeverity)
 	if sev == "" {
 		sev = descriptor.SeverityWarning
@@ -117,7 +116,7 @@ func withCatalog(ctx context.Context, c *validate.Checker, opts ValidateOptions)
 	if opts.Catalog == "" {
 		return c, nil
 	}
-	cat, err := catalog.Load(ctx, opts.Catalog, "")
+	cat, err := loadCatalog(ctx, opts.Catalog, getenv)
 	if err != nil {
 		return nil, err
 	}

@@ -54,14 +54,21 @@ func runAction(t *testing.T, workspace string, inputs map[string]string) (output
 	temp := t.TempDir()
 	summaryPath := filepath.Join(temp, "summary.md")
 	stepOutputs := map[string]map[string]string{}
-	ctx := func(name string) string {
+	var ctx func(name string) string
+	ctx = func(name string) string {
 		switch {
 		case strings.HasPrefix(name, "inputs."):
 			k := strings.TrimPrefix(name, "inputs.")
 			if v, ok := inputs[k]; ok {
 				return v
 			}
-			return a.Inputs[k].Default
+			d := a.Inputs[k].Default
+			if m := expr.FindStringSubmatch(d); m != nil && m[0] == d {
+				return ctx(m[1]) // the runner expands a default's expression
+			}
+			return d
+		case name == "github.token":
+			return "workflow-token"
 		case name == "github.action_path":
 			return root
 		case strings.HasPrefix(name, "steps."):

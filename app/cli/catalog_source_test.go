@@ -1,0 +1,96 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/portico-dev/portico/app/gh"
+	"github.com/portico-dev/portico/app/githubtest"
+)
+
+// TestValidateCatalogOnGitHub checks references against a central catalog
+// read from a private repository on (the fake) GitHub, named owner/name,
+// with GITHUB_TOKEN, as the Action does.
+func TestValidateCatalogOnGitHub(t *testing.T) {
+	t.Parallel()
+	fake := githubtest.New(t)
+	if err := fake.CreateRepo("acme", "catalog", "main"); err != nil {
+		t.Fatal(err)
+	}
+	token := installationToken(t, fake)
+	pushed := strings.Replace(fake.GitURL("acme", "catalog"), "://", "://x-access-token:"+token+"@", 1)
+	if out, err := exec.Command("git", "-C", centralOf(t, "cart"), "push", "-q", pushed, "main").CombinedOutput(); err != nil {
+		t.Fatalf("push the catalog: %v\n%s", err, out)
+	}
+	dir := t.TempDir()
+	writeDescriptor(t, dir, strings.ReplaceAll(catalogComponent, "%s", "web")+"  dependsOn: [component:cart, component:ghost]\n")
+	env := map[string]string{"GITHUB_SERVER_URL": fake.URL(), "GITHUB_TOKEN": token}
+	code, out := runMainEnv(t, env, "validate", "--backstage-only", "--catalog", "acme/catalog", dir)
+	if code != ExitOK || strings.Count(out, "catalog/reference") != 2 || !strings.Contains(out, "component:default/ghost") || strings.Contains(out, "component:default/cart,") {
+		t.Errorf("exit %d, want the owner and ghost unresolved, cart found in the catalog:\n%s", code, out)
+	}
+	delete(env, "GITHUB_TOKEN")
+	if code, out := runMainEnv(t, env, "validate", "--backstage-only", "--catalog", "acme/catalog", dir); code != ExitUsage || strings.Contains(out, token) {
+		t.Errorf("private catalog without a token: exit %d\n%s", code, out)
+	}
+}
+
+func TestTokenOnlyForTheGitHubServer(t *testing.T) {
+	t.Parallel()
+	const server = "https://github.example.com"
+	for url, want := range map[string]bool{
+		"https://github.example.com/acme/catalog.git":    true,
+		"https://GITHUB.example.com/acme/catalog.git":    true,
+		"https://evil.example.net/acme/catalog.git":      false,
+		"http://github.example.com/acme/catalog.git":     false,
+		"https://u:p@github.example.com/acme/x.git":      false,
+		"https://github.example.com.evil.net/acme/x.git": false,
+	} {
+		if got := tokenFor(url, server, "s3cret") != nil; got != want {
+			t.Errorf("token sent to %s: %v, want %v", url, got, want)
+		}
+	}
+	if tokenFor(server+"/a/b.git", server, "") != nil {
+		t.Error("auth without a token")
+	}
+}
+
+func installationToken(t *testing.T, fake *githubtest.Server) string {
+	t.Helper()
+	app, err := fake.CreateApp(githubtest.AppOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	inst, err := fake.CreateInstallation(app.ID, "acme")
+	if err != nil {
+		t.Fatal(err)
+	}
+	apps, err := gh.NewApps(app.ID, app.PrivateKeyPEM, fake.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, err := apps.Token(context.Background(), inst)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tok
+}
+
+func runMainEnv(t *testing.T, env map[string]string, args ...string) (int, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := Main(context.Background(), args, IO{In: strings.NewReader(""), Out: &out, Err: &errb, Getenv: func(k string) string { return env[k] }})
+	return code, out.String() + errb.String()
+}
+
+func writeDescriptor(t *testing.T, dir, doc string) {
+	t.Helper()
+	if err := os.WriteFile(filepath.Join(dir, "catalog-info.yaml"), []byte(doc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
