@@ -1,7 +1,22 @@
-// Package catalogsync records the descriptors of a repository's default
-// branch in the central catalog whenever a push changes them: the push
-// webhook becomes a SyncArgs job, and Runner reads the descriptors at the
-// pushed commit through the App's installation and hands them to
-// catalog.Store.Sync. What cannot be recorded (invalid entities,
-// conflicts) is reported as a neutral check run on that commit.
+// Package catalogsync keeps the central catalog in step with the
+// repositories the App is installed on.
+//
+// Pushes: a push to a default branch that touches descriptors becomes a
+// SyncArgs job, and Runner reads the descriptors at the branch's tip
+// through the App's installation and hands them to catalog.Store.Sync.
+// What cannot be recorded (invalid entities, conflicts) is reported as a
+// neutral check run on that commit.
+//
+// Discovery: installation.created and installation_repositories.added
+// become a DiscoverArgs job; Discoverer lists the installation's
+// repositories and queues a discovered SyncArgs for each, skipping forks
+// and archived repositories (see skipReason). Discovered syncs run at a
+// lower River priority than pushes' syncs and pull request checks, are
+// unique while they wait, and snooze until the rate limit resets when the
+// installation has less than reservePercent of its core limit left.
+//
+// Removal: installation_repositories.removed and installation.deleted
+// become a RemoveArgs job, which removes every entity of those
+// repositories (of the whole account, for a deleted installation) in one
+// commit.
 package catalogsync

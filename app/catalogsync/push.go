@@ -18,7 +18,11 @@ import (
 // Routes returns the events the catalog sync acts on.
 func Routes() webhook.Routes {
 	m, _ := validate.NewMatcher(nil)
-	return webhook.Routes{"push": pushRoute(m)}
+	return webhook.Routes{
+		"push":                      pushRoute(m),
+		"installation":              installationRoute,
+		"installation_repositories": installationReposRoute,
+	}
 }
 
 // maxListedCommits is how many commits GitHub lists in a push payload; a
@@ -28,6 +32,9 @@ const maxListedCommits = 20
 var (
 	shaPattern  = regexp.MustCompile(`^[0-9a-f]{40}$`)
 	namePattern = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,100}$`)
+	// loginPattern admits GitHub's account logins, with the underscores
+	// and length that managed users and GitHub Enterprise Server allow.
+	loginPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$`)
 	// branchPattern is conservative: the name goes into an API path.
 	branchPattern = regexp.MustCompile(`^[A-Za-z0-9_./-]{1,255}$`)
 	zeroSHA       = "0000000000000000000000000000000000000000"
@@ -84,19 +91,28 @@ func syncArgs(p *pushPayload) (SyncArgs, error) {
 	}
 	r := p.Repository
 	a := SyncArgs{InstallationID: p.Installation.ID, Owner: r.Owner.Login, Repo: r.Name, HeadSHA: p.After, HTMLURL: r.HTMLURL, Branch: r.DefaultBranch}
-	if !namePattern.MatchString(a.Owner) || !namePattern.MatchString(a.Repo) {
-		return a, fmt.Errorf("payload has a malformed repository name")
+	if err := checkRepoArgs(a); err != nil {
+		return a, err
 	}
 	if !shaPattern.MatchString(a.HeadSHA) {
 		return a, fmt.Errorf("payload has a malformed head sha")
 	}
+	return a, nil
+}
+
+// checkRepoArgs validates what names the repository, its branch and its
+// URL, which go into API paths and the catalog's annotations.
+func checkRepoArgs(a SyncArgs) error {
+	if !namePattern.MatchString(a.Owner) || !namePattern.MatchString(a.Repo) || a.Repo == "." || a.Repo == ".." {
+		return fmt.Errorf("payload has a malformed repository name")
+	}
 	if !branchPattern.MatchString(a.Branch) || strings.Contains(a.Branch, "..") {
-		return a, fmt.Errorf("payload has a malformed default branch")
+		return fmt.Errorf("payload has a malformed default branch")
 	}
 	if u, err := url.Parse(a.HTMLURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return a, fmt.Errorf("payload has a malformed repository URL")
+		return fmt.Errorf("payload has a malformed repository URL")
 	}
-	return a, nil
+	return nil
 }
 
 // touchesDescriptors reports whether the push may change a descriptor: a

@@ -3,8 +3,10 @@ package catalogsync
 import (
 	"context"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"time"
 
 	"github.com/google/go-github/v62/github"
@@ -39,6 +41,7 @@ type Runner struct {
 	log     *slog.Logger
 	now     func() time.Time
 	syncs   *prometheus.CounterVec // nil: not counted
+	limits  RateLimits             // nil: discovered syncs keep no reserve
 }
 
 // NewRunner returns a Runner that records into store.
@@ -55,12 +58,23 @@ func NewRunner(clients Clients, store Syncer, log *slog.Logger) *Runner {
 func (r *Runner) Work(ctx context.Context, job *river.Job[SyncArgs]) error {
 	a := job.Args
 	log := r.log.With("installation", a.InstallationID, "repository", a.Owner+"/"+a.Repo, "sha", a.HeadSHA)
+	if wait, ok := r.reserveWait(a.InstallationID); ok && a.Discovered {
+		log.Info("discovered sync waits for the rate limit reserve to refill", "wait", wait)
+		return river.JobSnooze(wait)
+	}
 	c, err := r.clients.Installation(a.InstallationID)
 	if err != nil {
 		return river.JobCancel(fmt.Errorf("installation client: %w", err))
 	}
 	if a.HeadSHA, err = r.tip(ctx, c, a); err != nil {
+		if errors.Is(err, errEmptyRepository) {
+			log.Info("empty repository: nothing to record")
+			return nil
+		}
 		return r.jobError(log, err)
+	}
+	if a.HeadSHA != job.Args.HeadSHA {
+		log = log.With("tip", a.HeadSHA)
 	}
 	res, err := r.sync(ctx, c, a)
 	if err != nil {
@@ -90,20 +104,34 @@ func (r *Runner) jobError(log *slog.Logger, err error) error {
 
 // tip returns the commit to record: the branch's tip now, so that syncs
 // only ever move the catalog forward whatever order jobs run in.
+// A discovered sync has no HeadSHA: the tip is all it records.
 func (r *Runner) tip(ctx context.Context, c *github.Client, a SyncArgs) (string, error) {
 	if a.Branch == "" {
+		if !shaPattern.MatchString(a.HeadSHA) {
+			return "", river.JobCancel(errors.New("sync names neither a commit nor a branch"))
+		}
 		return a.HeadSHA, nil
 	}
 	commit, _, err := c.Repositories.GetCommit(ctx, a.Owner, a.Repo, a.Branch, nil)
+	var ge *github.ErrorResponse
+	if errors.As(err, &ge) && ge.Response != nil && ge.Response.StatusCode == http.StatusConflict {
+		return "", errEmptyRepository
+	}
 	if err != nil {
 		return "", fmt.Errorf("tip of %s: %w", a.Branch, err)
 	}
-	if sha := commit.GetSHA(); sha != a.HeadSHA {
-		r.log.Info("the branch moved since the push: recording its tip", "repository", a.Owner+"/"+a.Repo, "pushed", a.HeadSHA, "tip", sha)
-		return sha, nil
+	sha := commit.GetSHA()
+	if !shaPattern.MatchString(sha) {
+		return "", fmt.Errorf("tip of %s: GitHub answered commit id %q", a.Branch, sha)
 	}
-	return a.HeadSHA, nil
+	if a.HeadSHA != "" && sha != a.HeadSHA {
+		r.log.Info("the branch moved since the push: recording its tip", "repository", a.Owner+"/"+a.Repo, "pushed", a.HeadSHA, "tip", sha)
+	}
+	return sha, nil
 }
+
+// errEmptyRepository is GitHub's 409 for a repository without commits.
+var errEmptyRepository = errors.New("repository is empty")
 
 // sync reads the descriptors at the commit and records them.
 func (r *Runner) sync(ctx context.Context, c *github.Client, a SyncArgs) (catalog.Result, error) {
