@@ -26,6 +26,7 @@ type appMode struct {
 	webhook http.Handler
 	checks  *checks.Runner
 	sync    *catalogsync.Runner
+	repos   *catalogsync.Discoverer // repositories coming into the installation and leaving it
 	sweeper *redeliver.Sweeper
 }
 
@@ -54,7 +55,8 @@ func (s *Server) enterAppMode(ctx context.Context, cfg *config.Config) error {
 		apps:    apps,
 		webhook: webhook.New(secret, s.queue, routes, opts...),
 		checks:  checks.NewRunner(apps, src, cfg.GitHub.AppID, s.log).WithCatalog(s.centralCatalog()),
-		sync:    catalogsync.NewRunner(apps, s.catalog, s.log).WithRegisterer(s.reg),
+		sync:    catalogsync.NewRunner(apps, s.catalog, s.log).WithRegisterer(s.reg).WithReserve(apps),
+		repos:   catalogsync.NewDiscoverer(apps, s.queue, s.catalog, s.log),
 		sweeper: redeliver.New(apps.App(), s.recorded, s.log),
 	})
 	s.log.Info("GitHub App configured", "app_id", cfg.GitHub.AppID, "github", cfg.GitHub.URL, "policies", cfg.Platform.Source())

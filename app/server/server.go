@@ -66,6 +66,8 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger) (*Server, er
 	}
 	jobs.Handle(s.queue, s.workCheck)
 	jobs.Handle(s.queue, s.workSync)
+	jobs.Handle(s.queue, s.workDiscover)
+	jobs.Handle(s.queue, s.workRemove)
 	if err := s.configure(ctx); err != nil {
 		s.close(ctx)
 		return nil, err
