@@ -37,6 +37,7 @@ func benchCatalog(b *testing.B, n int) (*Store, string) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	b.Cleanup(s.Close)
 	for i := range n / benchSourceSize {
 		src := synthSource(fmt.Sprintf("acme/repo-%04d", i), benchSourceSize, sha('a'), "team-a")
 		if _, err := s.Sync(context.Background(), src); err != nil {
@@ -139,6 +140,7 @@ func benchRemoteSync(b *testing.B, n int) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	b.Cleanup(s.Close)
 	if err := s.Refresh(ctx); err != nil {
 		b.Fatal(err)
 	}
@@ -154,4 +156,49 @@ func benchRemoteSync(b *testing.B, n int) {
 		}
 	}
 	reportMS(b)
+}
+
+// BenchmarkUpkeep measures one-entity syncs of a 10,000-entity catalog
+// (all in one directory, the worst case) with the upkeep that packs loose
+// objects running beside them, and the repository's growth per sync once
+// everything is packed.
+func BenchmarkUpkeep(b *testing.B) {
+	s, dir := benchCatalog(b, 10000)
+	ctx := context.Background()
+	srcs := make([]Source, b.N)
+	for i := range srcs { // a new owner each time: every sync writes new trees
+		srcs[i] = synthSource("acme/repo-0000", benchSourceSize, sha('b'+byte(i%2)), fmt.Sprintf("team-%d", i))
+	}
+	before := dirSize(b, dir)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := s.Sync(ctx, srcs[i]); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.StopTimer()
+	reportMS(b)
+	s.Close()
+	if err := s.upkeep(1); err != nil { // pack the tail too: measure what stays
+		b.Fatal(err)
+	}
+	b.ReportMetric(float64(dirSize(b, dir)-before)/1024/float64(b.N), "KiB/sync")
+}
+
+func dirSize(b *testing.B, dir string) int64 {
+	var n int64
+	err := filepath.WalkDir(dir, func(_ string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		info, err := d.Info()
+		if err == nil {
+			n += info.Size()
+		}
+		return err
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return n
 }

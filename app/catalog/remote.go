@@ -72,6 +72,15 @@ func (s *Store) Refresh(ctx context.Context) error {
 // publishes it: with a remote, on the remote's tip, retried on a new tip
 // when the remote moved. Called with s.mu held.
 func (s *Store) write(ctx context.Context, build func() (Result, error)) (Result, error) {
+	res, err := s.publish(ctx, build)
+	if err == nil && res.Commit != "" {
+		s.startUpkeep()
+	}
+	return res, err
+}
+
+// publish makes the write and, with a remote, pushes it.
+func (s *Store) publish(ctx context.Context, build func() (Result, error)) (Result, error) {
 	if s.remote == nil {
 		return build()
 	}

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/go-git/go-git/v5"
@@ -30,6 +31,13 @@ type Store struct {
 	repo   *git.Repository
 	remote *Remote // nil: the repository is the record itself
 	log    *slog.Logger
+	path   string // of the repository on disk
+	// upkeep in the background: writes since Open pace it, upkeeping says
+	// it runs, bg waits for it.
+	writes    int
+	minLoose  int // loose objects that upkeep packs: maxLoose
+	upkeeping atomic.Bool
+	bg        sync.WaitGroup
 	// trees keeps the listings of the trees recent writes read or made,
 	// by hash (so never stale): the next push to the same directories
 	// need not decode them again.
@@ -59,7 +67,7 @@ func Open(path string, opts ...Option) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open catalog repository %s: %w", path, err)
 	}
-	s := &Store{repo: repo, log: slog.New(slog.DiscardHandler), trees: map[plumbing.Hash]map[string]object.TreeEntry{}}
+	s := &Store{repo: repo, path: path, minLoose: maxLoose, log: slog.New(slog.DiscardHandler), trees: map[plumbing.Hash]map[string]object.TreeEntry{}}
 	for _, o := range opts {
 		o(s)
 	}

@@ -146,5 +146,11 @@ type loadedCatalog struct {
 
 func (l loadedCatalog) Catalog(ctx context.Context) (*catalog.Catalog, error) {
 	l.refresher.refresh()
-	return l.loader.Load(ctx, l.path, "")
+	c, err := l.loader.Load(ctx, l.path, "")
+	if err != nil && ctx.Err() == nil {
+		// Upkeep may have moved objects into a pack this load had not
+		// seen yet: a second load opens the repository afresh.
+		c, err = l.loader.Load(ctx, l.path, "")
+	}
+	return c, err
 }

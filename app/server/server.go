@@ -151,5 +151,8 @@ func (s *Server) close(ctx context.Context) error {
 	if s.db != nil {
 		errs = append(errs, s.db.Close())
 	}
+	if s.catalog != nil {
+		s.catalog.Close()
+	}
 	return errors.Join(errs...)
 }
