@@ -25,8 +25,18 @@ func JobError(log *slog.Logger, what string, err error, now time.Time) error {
 		log.Error(what+" cannot be done", "error", err)
 		return river.JobCancel(err)
 	}
+	if isCancel(err) {
+		log.Error(what+" cannot be done", "error", err)
+		return err
+	}
 	log.Warn(what+" failed; it will be retried", "error", err)
 	return err
+}
+
+// isCancel reports whether err already asks River to cancel the job.
+func isCancel(err error) bool {
+	var c *river.JobCancelError
+	return errors.As(err, &c)
 }
 
 // permanent reports statuses that no retry changes: gone, unauthorized or

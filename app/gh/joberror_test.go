@@ -5,6 +5,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -45,5 +46,20 @@ func TestJobError(t *testing.T) {
 		if c.snooze && snooze.Duration != 30*time.Second {
 			t.Errorf("%s: snoozed %s, want until the limit resets (30s)", c.name, snooze.Duration)
 		}
+	}
+}
+
+func TestJobErrorKeepsACancel(t *testing.T) {
+	t.Parallel()
+	var buf strings.Builder
+	log := slog.New(slog.NewTextHandler(&buf, nil))
+	in := river.JobCancel(errors.New("no such branch"))
+	got := JobError(log, "test job", in, time.Now())
+	var cancel *river.JobCancelError
+	if !errors.As(got, &cancel) {
+		t.Errorf("got %v, want the cancel kept", got)
+	}
+	if strings.Contains(buf.String(), "retried") || !strings.Contains(buf.String(), "cannot be done") {
+		t.Errorf("log says %q", buf.String())
 	}
 }
