@@ -68,6 +68,13 @@ const (
 	indexExt = ".tsv"
 )
 
+// removedDir holds one file per removed source, removedDir/<owner>/<name>,
+// with the time of its removal.
+const removedDir = ".portico/removed"
+
+// removedPath is where a source's removal is recorded.
+func removedPath(repo string) string { return path.Join(removedDir, repo) }
+
 // indexPath is where the index of a source's entities is kept.
 func indexPath(repo string) string {
 	return path.Join(indexDir, repo+indexExt)

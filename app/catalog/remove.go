@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
@@ -19,7 +20,9 @@ const maxNamedRepos = 5
 // Remove deletes every entity recorded from the given repositories in one
 // commit, "remove owner/a, owner/b: -D", for repositories that left the
 // installation (or the installation itself). Nothing is committed when
-// the catalog holds nothing from them.
+// the catalog holds nothing from them. The commit records when each
+// repository was removed, so that a sync read before then cannot bring
+// its entities back (see Source.ReadAt).
 func (s *Store) Remove(ctx context.Context, repos ...string) (Result, error) {
 	repos = slices.Compact(slices.Sorted(slices.Values(repos)))
 	if len(repos) == 0 {
@@ -42,6 +45,7 @@ func (s *Store) remove(ctx context.Context, repos []string) (Result, error) {
 		return Result{}, fmt.Errorf("remove %s: %w", strings.Join(repos, ", "), err)
 	}
 	res := Result{Repo: strings.Join(repos, ", ")}
+	now := time.Now()
 	emptied := map[string]sourceIndex{}
 	for _, r := range repos {
 		ix, err := o.readIndex(r)
@@ -52,6 +56,9 @@ func (s *Store) remove(ctx context.Context, repos []string) (Result, error) {
 			continue
 		}
 		emptied[r] = sourceIndex{}
+		if err := o.put(removedPath(r), []byte(now.UTC().Format(time.RFC3339Nano)+"\n")); err != nil {
+			return Result{}, err
+		}
 		for cp := range ix {
 			res.Deleted = append(res.Deleted, cp)
 			o.changes[cp] = plumbing.ZeroHash

@@ -2,8 +2,11 @@ package catalog
 
 import (
 	"context"
+	"errors"
 	"reflect"
+	"strings"
 	"testing"
+	"time"
 )
 
 func TestRemove(t *testing.T) {
@@ -70,5 +73,34 @@ func TestNamedRepos(t *testing.T) {
 	got := namedRepos([]string{"a/1", "a/2", "a/3", "a/4", "a/5", "a/6", "a/7"})
 	if want := "a/1, a/2, a/3, a/4, a/5 and 2 more"; got != want {
 		t.Errorf("namedRepos = %q, want %q", got, want)
+	}
+}
+
+// TestRemoveRefusesAnEarlierRead keeps a removed repository out when a
+// sync read before the removal lands after it, and lets it back when it is
+// read again later.
+func TestRemoveRefusesAnEarlierRead(t *testing.T) {
+	t.Parallel()
+	s, dir := openTemp(t)
+	ctx := context.Background()
+	src := source("acme/one", sha('a'), map[string]string{"catalog-info.yaml": component("a", "t")})
+	mustSync(t, s, src)
+	src.ReadAt = time.Now() // a job read the repository, then the removal came
+	if _, err := s.Remove(ctx, "acme/one"); err != nil {
+		t.Fatal(err)
+	}
+	res, err := s.Sync(ctx, src)
+	if !errors.Is(err, ErrRemoved) || res.Commit != "" {
+		t.Errorf("stale sync = %+v, %v; want ErrRemoved", res, err)
+	}
+	if got := gitCLI(t, dir, "ls-tree", "-r", "--name-only", "main", "catalog"); got != "" {
+		t.Errorf("entities back after removal: %q", got)
+	}
+	src.ReadAt = time.Now().Add(time.Millisecond) // added again, read again
+	if res := mustSync(t, s, src); res.Summary() != "+1 ~0 -0" {
+		t.Errorf("sync after coming back = %+v", res)
+	}
+	if got := gitCLI(t, dir, "ls-tree", "-r", "--name-only", "main", ".portico"); strings.Contains(got, "removed") {
+		t.Errorf("removal record kept after the repository came back: %q", got)
 	}
 }

@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/portico-dev/portico/app/descriptor"
 )
@@ -12,6 +13,10 @@ type Source struct {
 	URL      string   // web URL of the repository (https://...), or a local directory
 	Commit   string   // full commit id the entities were read at
 	Entities []Entity // every entity the repository declares at Commit
+	// ReadAt is when the entities were read. A sync read before the
+	// repository was removed from the catalog (a job that raced with the
+	// removal) is refused with ErrRemoved. Zero skips the check.
+	ReadAt time.Time
 }
 
 // Result is what a sync or a removal did. Paths are catalog paths.

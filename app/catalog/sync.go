@@ -2,9 +2,12 @@ package catalog
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
 	"sort"
+	"strings"
+	"time"
 
 	"github.com/go-git/go-git/v5/plumbing"
 
@@ -42,6 +45,9 @@ func (s *Store) sync(ctx context.Context, src Source) (Result, error) {
 	if err != nil {
 		return Result{}, fmt.Errorf("sync %s: %w", src.Repo, err)
 	}
+	if err := op.checkRemoved(src); err != nil {
+		return Result{}, fmt.Errorf("sync %s: %w", src.Repo, err)
+	}
 	p := &plan{op: op, src: src, declared: sourceIndex{}, keepPaths: map[string]bool{}}
 	p.res.Repo = src.Repo
 	if err := p.entities(); err != nil {
@@ -50,6 +56,32 @@ func (s *Store) sync(ctx context.Context, src Source) (Result, error) {
 	p.deletions()
 	msg := fmt.Sprintf("sync %s@%s: %s", src.Repo, shortSHA(src.Commit), p.res.Summary())
 	return s.finish(ctx, op, map[string]sourceIndex{src.Repo: p.declared}, &p.res, msg)
+}
+
+// ErrRemoved refuses a sync read before its repository was removed.
+var ErrRemoved = errors.New("the repository was removed from the catalog after these descriptors were read")
+
+// checkRemoved refuses src when it was read before its repository's
+// recorded removal; read after it (the repository came back), the
+// removal record goes with the next commit.
+func (o *op) checkRemoved(src Source) error {
+	h, err := o.trees.lookup(o.root, removedPath(src.Repo))
+	if err != nil || h.IsZero() {
+		return err
+	}
+	data, err := o.s.readBlob(h)
+	if err != nil {
+		return err
+	}
+	at, err := time.Parse(time.RFC3339Nano, strings.TrimSpace(string(data)))
+	if err != nil {
+		return fmt.Errorf("read removal record: %w", err)
+	}
+	if !src.ReadAt.IsZero() && !src.ReadAt.After(at) {
+		return fmt.Errorf("%w (removed %s, read %s)", ErrRemoved, at.Format(time.RFC3339), src.ReadAt.UTC().Format(time.RFC3339))
+	}
+	o.changes[removedPath(src.Repo)] = plumbing.ZeroHash
+	return nil
 }
 
 // plan works out what a sync changes.

@@ -77,6 +77,10 @@ func (r *Runner) Work(ctx context.Context, job *river.Job[SyncArgs]) error {
 		log = log.With("tip", a.HeadSHA)
 	}
 	res, err := r.sync(ctx, c, a)
+	if errors.Is(err, catalog.ErrRemoved) {
+		log.Info("the repository left the catalog while this sync read it: not recorded", "error", err)
+		return nil
+	}
 	if err != nil {
 		r.count(outcomeFailed)
 		return r.jobError(log, err)
@@ -135,11 +139,12 @@ var errEmptyRepository = errors.New("repository is empty")
 
 // sync reads the descriptors at the commit and records them.
 func (r *Runner) sync(ctx context.Context, c *github.Client, a SyncArgs) (catalog.Result, error) {
+	readAt := r.now()
 	ents, err := r.read(ctx, c, a)
 	if err != nil {
 		return catalog.Result{}, err
 	}
-	src := catalog.Source{Repo: a.Owner + "/" + a.Repo, URL: a.HTMLURL, Commit: a.HeadSHA, Entities: ents}
+	src := catalog.Source{Repo: a.Owner + "/" + a.Repo, URL: a.HTMLURL, Commit: a.HeadSHA, Entities: ents, ReadAt: readAt}
 	return r.store.Sync(ctx, src)
 }
 

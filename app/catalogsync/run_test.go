@@ -85,11 +85,12 @@ func (c clients) Installation(int64) (*github.Client, error) { return c.c, nil }
 type recorder struct {
 	src catalog.Source
 	res catalog.Result
+	err error
 }
 
 func (r *recorder) Sync(_ context.Context, src catalog.Source) (catalog.Result, error) {
 	r.src = src
-	return r.res, nil
+	return r.res, r.err
 }
 
 func work(t *testing.T, f *fakeGitHub, rec *recorder) error {
@@ -183,5 +184,23 @@ func TestWorkErrors(t *testing.T) {
 	var cancel *river.JobCancelError
 	if err == nil || errors.As(err, &cancel) {
 		t.Errorf("a 502 gives %v, want a retry", err)
+	}
+}
+
+// TestWorkLeavesARemovedRepositoryOut completes a sync that the catalog
+// refuses because the repository was removed while the job read it.
+func TestWorkLeavesARemovedRepositoryOut(t *testing.T) {
+	t.Parallel()
+	f := &fakeGitHub{tree: []map[string]any{{"path": "catalog-info.yaml", "type": "blob", "sha": "b1", "size": len(validDoc)}},
+		blobs: map[string]string{"b1": validDoc}}
+	rec := &recorder{err: fmt.Errorf("sync acme/web: %w", catalog.ErrRemoved)}
+	if err := work(t, f, rec); err != nil {
+		t.Errorf("Work = %v, want the job done: the removal stands", err)
+	}
+	if rec.src.ReadAt.IsZero() {
+		t.Error("the source does not say when it was read")
+	}
+	if len(f.checkRuns) != 0 {
+		t.Errorf("posted %d check run requests", len(f.checkRuns))
 	}
 }
