@@ -73,11 +73,10 @@ func (o *op) checkRemoved(src Source) error {
 	if err != nil {
 		return err
 	}
+	// A record that does not parse (edited by hand on the remote) refuses
+	// nothing: it must not block the repository's syncs for good.
 	at, err := time.Parse(time.RFC3339Nano, strings.TrimSpace(string(data)))
-	if err != nil {
-		return fmt.Errorf("read removal record: %w", err)
-	}
-	if !src.ReadAt.IsZero() && !src.ReadAt.After(at) {
+	if err == nil && !src.ReadAt.IsZero() && !src.ReadAt.After(at) {
 		return fmt.Errorf("%w (removed %s, read %s)", ErrRemoved, at.Format(time.RFC3339), src.ReadAt.UTC().Format(time.RFC3339))
 	}
 	o.changes[removedPath(src.Repo)] = plumbing.ZeroHash
