@@ -38,7 +38,7 @@ func openTemp(t *testing.T, opts ...Option) (*Store, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(s.Close)
+	t.Cleanup(s.Wait)
 	return s, dir
 }
 

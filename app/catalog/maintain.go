@@ -46,8 +46,9 @@ func (s *Store) startUpkeep() {
 	}()
 }
 
-// Close waits for background upkeep to finish.
-func (s *Store) Close() { s.bg.Wait() }
+// Wait waits for background upkeep to finish, as before shutting down
+// or removing the repository. The Store stays usable.
+func (s *Store) Wait() { s.bg.Wait() }
 
 // upkeep keeps the repository compact: it packs the loose objects once
 // there are minLoose of them, and merges the packs once there are more

@@ -69,7 +69,7 @@ func TestUpkeepBesideWrites(t *testing.T) {
 		}
 		mustSync(t, s, source("acme/shop", sha('a'+byte(i%2)), files))
 	}
-	s.Close()
+	s.Wait()
 	if got := countObjects(t, dir); got["packs"] == "0" {
 		t.Errorf("upkeep never packed: %v", got)
 	}

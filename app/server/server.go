@@ -152,7 +152,7 @@ func (s *Server) close(ctx context.Context) error {
 		errs = append(errs, s.db.Close())
 	}
 	if s.catalog != nil {
-		s.catalog.Close()
+		s.catalog.Wait()
 	}
 	return errors.Join(errs...)
 }
