@@ -1,12 +1,18 @@
 package catalog
 
 import (
+	"errors"
 	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"time"
 
 	"github.com/go-git/go-billy/v5/osfs"
-	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/cache"
+	"github.com/go-git/go-git/v5/plumbing/format/idxfile"
 	"github.com/go-git/go-git/v5/plumbing/format/packfile"
 	"github.com/go-git/go-git/v5/storage/filesystem"
 )
@@ -51,11 +57,11 @@ func (s *Store) startUpkeep() {
 func (s *Store) Wait() { s.bg.Wait() }
 
 // upkeep keeps the repository compact: it packs the loose objects once
-// there are minLoose of them, and merges the packs once there are more
-// than maxPacks. The slow part, reading the loose objects and writing the
-// pack, runs beside writes through a storage of its own: objects never
-// change, and a new pack appears whole. Only swapping the loose objects
-// for the pack holds the Store's lock. A reader that opened the repository
+// there are minLoose of them, and rolls small packs up once there are
+// more than maxPacks. The slow part, reading objects and writing packs,
+// runs beside writes through a storage of its own: objects never change,
+// and a new pack appears whole. Only swapping the loose objects and old
+// packs for the new ones holds the Store's lock. A reader that opened the repository
 // before may then miss objects that moved, and has to open it again.
 func (s *Store) upkeep(minLoose int) error {
 	side := filesystem.NewStorage(osfs.New(s.path), cache.NewObjectLRUDefault())
@@ -68,23 +74,130 @@ func (s *Store) upkeep(minLoose int) error {
 	if err != nil {
 		return fmt.Errorf("list loose objects: %w", err)
 	}
-	if len(loose) >= minLoose {
-		if err := writePack(side, loose); err != nil {
-			return err
-		}
+	if len(loose) < minLoose {
+		loose = nil
+	} else if err := writePack(side, loose); err != nil {
+		return err
+	}
+	merged, err := s.rollUp(side)
+	if err != nil {
+		return err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	fs := s.repo.Storer.(*filesystem.Storage)
-	fs.Reindex() // see the new pack before its objects' loose copies go
-	if len(loose) >= minLoose {
-		for _, h := range loose {
-			if err := fs.DeleteLooseObject(h); err != nil {
-				return fmt.Errorf("delete packed loose object %s: %w", h, err)
-			}
+	fs.Reindex() // see the new packs before what they replace goes
+	for _, h := range loose {
+		if err := fs.DeleteLooseObject(h); err != nil {
+			return fmt.Errorf("delete packed loose object %s: %w", h, err)
 		}
 	}
-	return s.mergePacks(fs)
+	for _, h := range merged {
+		if err := fs.DeleteOldObjectPackAndIndex(h, time.Time{}); err != nil {
+			return fmt.Errorf("delete merged pack %s: %w", h, err)
+		}
+	}
+	fs.Reindex()
+	return nil
+}
+
+// rollUp merges the small packs into one once there are more than
+// maxPacks, as git repack --geometric=2 does: every pack that is not at
+// least twice the size of all smaller ones together goes into the new
+// pack, so a merge costs about what came since the last one, never the
+// whole history. It returns the packs merged, to delete.
+func (s *Store) rollUp(side *filesystem.Storage) ([]plumbing.Hash, error) {
+	packs, err := side.ObjectPacks()
+	if err != nil || len(packs) <= maxPacks {
+		return nil, err
+	}
+	sized, err := s.packSizes(packs)
+	if err != nil {
+		return nil, err
+	}
+	merge := geometricPrefix(sized)
+	var objs []plumbing.Hash
+	for _, p := range merge {
+		hs, err := s.packObjects(p.hash)
+		if err != nil {
+			return nil, err
+		}
+		objs = append(objs, hs...)
+	}
+	if err := writePack(side, objs); err != nil {
+		return nil, err
+	}
+	out := make([]plumbing.Hash, len(merge))
+	for i, p := range merge {
+		out[i] = p.hash
+	}
+	return out, nil
+}
+
+type sizedPack struct {
+	hash plumbing.Hash
+	size int64
+}
+
+func (s *Store) packSizes(packs []plumbing.Hash) ([]sizedPack, error) {
+	out := make([]sizedPack, 0, len(packs))
+	for _, h := range packs {
+		fi, err := os.Stat(s.packPath(h, "pack"))
+		if err != nil {
+			return nil, fmt.Errorf("size of pack %s: %w", h, err)
+		}
+		out = append(out, sizedPack{h, fi.Size()})
+	}
+	return out, nil
+}
+
+// geometricPrefix returns the smallest packs to merge: all of them but
+// the largest ones that are each at least twice the size of every smaller
+// pack together, and always at least two.
+func geometricPrefix(packs []sizedPack) []sizedPack {
+	sort.Slice(packs, func(i, j int) bool { return packs[i].size < packs[j].size })
+	var total int64
+	cut := 0
+	for i, p := range packs {
+		if i >= 2 && p.size < 2*total {
+			cut = i + 1
+		}
+		total += p.size
+	}
+	return packs[:max(cut, 2)]
+}
+
+// packObjects lists the objects of a pack, from its index.
+func (s *Store) packObjects(pack plumbing.Hash) ([]plumbing.Hash, error) {
+	f, err := os.Open(s.packPath(pack, "idx"))
+	if err != nil {
+		return nil, fmt.Errorf("read pack index: %w", err)
+	}
+	defer f.Close()
+	idx := idxfile.NewMemoryIndex()
+	if err := idxfile.NewDecoder(f).Decode(idx); err != nil {
+		return nil, fmt.Errorf("read pack index %s: %w", pack, err)
+	}
+	it, err := idx.Entries()
+	if err != nil {
+		return nil, err
+	}
+	defer it.Close()
+	var out []plumbing.Hash
+	for {
+		e, err := it.Next()
+		if errors.Is(err, io.EOF) {
+			return out, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("read pack index %s: %w", pack, err)
+		}
+		out = append(out, e.Hash)
+	}
+}
+
+func (s *Store) packPath(h plumbing.Hash, ext string) string {
+	return filepath.Join(s.path, "objects", "pack", "pack-"+h.String()+"."+ext)
 }
 
 // writePack stores objs as one packfile, deltified against each other.
@@ -100,20 +213,5 @@ func writePack(fs *filesystem.Storage, objs []plumbing.Hash) error {
 	if err := w.Close(); err != nil {
 		return fmt.Errorf("pack loose objects: %w", err)
 	}
-	return nil
-}
-
-// mergePacks merges every pack into one when there are too many. It
-// walks all history, so it runs rarely, and with the lock held: packs
-// disappear.
-func (s *Store) mergePacks(fs *filesystem.Storage) error {
-	packs, err := fs.ObjectPacks()
-	if err != nil || len(packs) <= maxPacks {
-		return err
-	}
-	if err := s.repo.RepackObjects(&git.RepackConfig{}); err != nil {
-		return fmt.Errorf("merge packs: %w", err)
-	}
-	fs.Reindex()
 	return nil
 }

@@ -3,6 +3,7 @@ package catalog
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -79,5 +80,31 @@ func TestUpkeepBesideWrites(t *testing.T) {
 	}
 	if got := len(subjects(t, dir)); got != 3*upkeepEvery {
 		t.Errorf("%d commits, want %d", got, 3*upkeepEvery)
+	}
+}
+
+func TestGeometricPrefix(t *testing.T) {
+	t.Parallel()
+	sizes := func(ps []sizedPack) []int64 {
+		var out []int64
+		for _, p := range ps {
+			out = append(out, p.size)
+		}
+		return out
+	}
+	for _, c := range []struct{ in, want []int64 }{
+		{[]int64{1000, 1, 1, 1}, []int64{1, 1, 1}},             // the big one stays
+		{[]int64{100, 10, 1, 1, 1}, []int64{1, 1, 1}},          // 10 >= 2*3, 100 >= 2*13
+		{[]int64{100, 10, 9, 1, 1}, []int64{1, 1, 9, 10}},      // 10 < 2*11
+		{[]int64{18, 6, 2, 1}, []int64{1, 2}},                  // geometric already: two smallest
+		{[]int64{5, 5, 5, 5, 5, 5}, []int64{5, 5, 5, 5, 5, 5}}, // all alike: all
+	} {
+		var in []sizedPack
+		for _, n := range c.in {
+			in = append(in, sizedPack{size: n})
+		}
+		if got := sizes(geometricPrefix(in)); !reflect.DeepEqual(got, c.want) {
+			t.Errorf("geometricPrefix(%v) = %v, want %v", c.in, got, c.want)
+		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -67,7 +68,7 @@ func Open(path string, opts ...Option) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open catalog repository %s: %w", path, err)
 	}
-	s := &Store{repo: repo, path: path, minLoose: maxLoose, log: slog.New(slog.DiscardHandler), trees: map[plumbing.Hash]map[string]object.TreeEntry{}}
+	s := &Store{repo: repo, path: bareDir(path), minLoose: maxLoose, log: slog.New(slog.DiscardHandler), trees: map[plumbing.Hash]map[string]object.TreeEntry{}}
 	for _, o := range opts {
 		o(s)
 	}
@@ -147,6 +148,15 @@ func (s *Store) readBlob(h plumbing.Hash) ([]byte, error) {
 	}
 	defer r.Close()
 	return io.ReadAll(r)
+}
+
+// bareDir is path when it is a bare repository, which upkeep works on,
+// else "" (a checkout's repository is left to git).
+func bareDir(path string) string {
+	if fi, err := os.Stat(filepath.Join(path, "objects")); err == nil && fi.IsDir() {
+		return path
+	}
+	return ""
 }
 
 func isEmptyDirOrMissing(path string) bool {
