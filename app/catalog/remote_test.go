@@ -16,16 +16,14 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/transport"
 	githttp "github.com/go-git/go-git/v5/plumbing/transport/http"
 
-	"github.com/portico-dev/portico/app/gh"
 	"github.com/portico-dev/portico/app/githubtest"
 )
 
 // hosted is a central repository on the fake GitHub, served by the real
-// git http-backend, and an installation that may write it.
+// git http-backend, and an installation token that may write it.
 type hosted struct {
 	fake   *githubtest.Server
-	apps   *gh.Apps
-	inst   int64
+	token  string
 	url    string
 	remote string // the bare repository behind url
 }
@@ -38,28 +36,16 @@ func newHostedTB(t testing.TB) *hosted {
 	if err := fake.CreateRepo("acme", "catalog", "main"); err != nil {
 		t.Fatal(err)
 	}
-	app, err := fake.CreateApp(githubtest.AppOptions{})
+	tok, err := fake.InstallationToken("acme")
 	if err != nil {
 		t.Fatal(err)
 	}
-	inst, err := fake.CreateInstallation(app.ID, "acme")
-	if err != nil {
-		t.Fatal(err)
-	}
-	apps, err := gh.NewApps(app.ID, app.PrivateKeyPEM, fake.URL())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &hosted{fake: fake, apps: apps, inst: inst, url: fake.GitURL("acme", "catalog"),
+	return &hosted{fake: fake, token: tok, url: fake.GitURL("acme", "catalog"),
 		remote: filepath.Join(fake.Dir(), "repos", "acme", "catalog.git")}
 }
 
-func (h *hosted) auth(ctx context.Context) (transport.AuthMethod, error) {
-	tok, err := h.apps.Token(ctx, h.inst)
-	if err != nil {
-		return nil, err
-	}
-	return &githttp.BasicAuth{Username: "x-access-token", Password: tok}, nil
+func (h *hosted) auth(context.Context) (transport.AuthMethod, error) {
+	return &githttp.BasicAuth{Username: "x-access-token", Password: h.token}, nil
 }
 
 // open opens a replica: a local mirror of the hosted repository.
@@ -68,14 +54,10 @@ func (h *hosted) open(t *testing.T, opts ...Option) (*Store, string) {
 	return openTemp(t, append([]Option{WithRemote(Remote{URL: h.url, Auth: h.auth})}, opts...)...)
 }
 
-// tokenURL is the repository's address with a token in it, for the git CLI.
-func (h *hosted) tokenURL(t testing.TB) string {
-	t.Helper()
-	tok, err := h.apps.Token(context.Background(), h.inst)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return strings.Replace(h.url, "://", "://x-access-token:"+tok+"@", 1)
+// tokenURL is the repository's address with the token in it, for the git
+// CLI.
+func (h *hosted) tokenURL(testing.TB) string {
+	return strings.Replace(h.url, "://", "://x-access-token:"+h.token+"@", 1)
 }
 
 func TestRemoteSyncPushes(t *testing.T) {

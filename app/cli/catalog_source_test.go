@@ -9,7 +9,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/portico-dev/portico/app/gh"
 	"github.com/portico-dev/portico/app/githubtest"
 )
 
@@ -22,7 +21,10 @@ func TestValidateCatalogOnGitHub(t *testing.T) {
 	if err := fake.CreateRepo("acme", "catalog", "main"); err != nil {
 		t.Fatal(err)
 	}
-	token := installationToken(t, fake)
+	token, err := fake.InstallationToken("acme")
+	if err != nil {
+		t.Fatal(err)
+	}
 	pushed := strings.Replace(fake.GitURL("acme", "catalog"), "://", "://x-access-token:"+token+"@", 1)
 	if out, err := exec.Command("git", "-C", centralOf(t, "cart"), "push", "-q", pushed, "main").CombinedOutput(); err != nil {
 		t.Fatalf("push the catalog: %v\n%s", err, out)
@@ -58,27 +60,6 @@ func TestTokenOnlyForTheGitHubServer(t *testing.T) {
 	if tokenFor(server+"/a/b.git", server, "") != nil {
 		t.Error("auth without a token")
 	}
-}
-
-func installationToken(t *testing.T, fake *githubtest.Server) string {
-	t.Helper()
-	app, err := fake.CreateApp(githubtest.AppOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	inst, err := fake.CreateInstallation(app.ID, "acme")
-	if err != nil {
-		t.Fatal(err)
-	}
-	apps, err := gh.NewApps(app.ID, app.PrivateKeyPEM, fake.URL())
-	if err != nil {
-		t.Fatal(err)
-	}
-	tok, err := apps.Token(context.Background(), inst)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tok
 }
 
 func runMainEnv(t *testing.T, env map[string]string, args ...string) (int, string) {

@@ -300,3 +300,23 @@ func (s *Server) ExpireTokens() {
 		t.expires = time.Now().Add(-time.Second)
 	}
 }
+
+// InstallationToken creates an App with the default permissions, installs
+// it on every repository of account and returns an installation token, for
+// tests that need Git or REST access as an installation and not the App's
+// own flow.
+func (s *Server) InstallationToken(account string) (string, error) {
+	a, err := s.CreateApp(AppOptions{Name: "token-" + account})
+	if err != nil {
+		return "", err
+	}
+	id, err := s.CreateInstallation(a.ID, account)
+	if err != nil {
+		return "", err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t := &token{value: newTokenValue(), inst: s.st.installations[id], expires: time.Now().Add(tokenLifetime).Truncate(time.Second)}
+	s.st.tokens[t.value] = t
+	return t.value, nil
+}

@@ -170,3 +170,21 @@ func TestGitAuth(t *testing.T) {
 		t.Errorf("a ref nobody pushed: %v", err)
 	}
 }
+
+func TestInstallationTokenPushes(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	tok, err := f.srv.InstallationToken("octo-org")
+	must(t, err)
+	dir := t.TempDir()
+	if out, err := gitCmd(t, dir, "clone", "--quiet", authURL(t, f, tok), "work"); err != nil {
+		t.Fatalf("clone with the token: %v: %s", err, out)
+	}
+	work := filepath.Join(dir, "work")
+	must(t, os.WriteFile(filepath.Join(work, "notes.md"), []byte("hi\n"), 0o644))
+	for _, args := range [][]string{{"add", "notes.md"}, {"commit", "--quiet", "-m", "notes"}, {"push", "--quiet", "origin", "HEAD"}} {
+		if out, err := gitCmd(t, work, args...); err != nil {
+			t.Fatalf("git %v: %v: %s", args, err, out)
+		}
+	}
+}
