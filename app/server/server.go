@@ -12,11 +12,8 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
-	"github.com/riverqueue/river"
 
 	"github.com/portico-dev/portico/app/catalog"
-	"github.com/portico-dev/portico/app/catalogsync"
-	"github.com/portico-dev/portico/app/checks"
 	"github.com/portico-dev/portico/app/config"
 	"github.com/portico-dev/portico/app/jobs"
 	"github.com/portico-dev/portico/app/store"
@@ -64,10 +61,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger) (*Server, er
 		db.Close()
 		return nil, err
 	}
-	jobs.Handle(s.queue, s.workCheck)
-	jobs.Handle(s.queue, s.workSync)
-	jobs.Handle(s.queue, s.workDiscover)
-	jobs.Handle(s.queue, s.workRemove)
+	s.handleJobs()
 	if err := s.configure(ctx); err != nil {
 		s.close(ctx)
 		return nil, err
@@ -87,30 +81,6 @@ func (s *Server) configure(ctx context.Context) error {
 	}
 	s.setup = h
 	return nil
-}
-
-// workCheck runs a pull request check with the App mode of the moment;
-// jobs recorded before the App exists wait for it.
-func (s *Server) workCheck(ctx context.Context, job *river.Job[checks.CheckArgs]) error {
-	a := s.app.Load()
-	if a == nil {
-		return errNotConfigured
-	}
-	return a.checks.Work(ctx, job)
-}
-
-// workSync records a push in the catalog with the App mode of the
-// moment; like checks, it waits for the App.
-func (s *Server) workSync(ctx context.Context, job *river.Job[catalogsync.SyncArgs]) error {
-	a := s.app.Load()
-	if a == nil {
-		return errNotConfigured
-	}
-	if s.isCentral(job.Args.Owner, job.Args.Repo) {
-		s.log.Info("the central catalog repository is the record, not a source: not synced", "repository", s.cfg.Catalog.Repository)
-		return nil
-	}
-	return a.sync.Work(ctx, job)
 }
 
 var errNotConfigured = errors.New("no GitHub App is configured yet")
