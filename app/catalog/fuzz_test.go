@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"path"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -31,6 +32,29 @@ func FuzzParseOrigin(f *testing.F) {
 	f.Fuzz(func(t *testing.T, remote string) {
 		if repo, _ := parseOrigin(remote); checkRepo(repo) != nil {
 			t.Errorf("parseOrigin(%q) = %q, not owner/name", remote, repo)
+		}
+	})
+}
+
+// FuzzRepositoryFiles feeds what a person could commit to a central
+// repository on GitHub to the readers of its files: an entity file, a
+// source index and the root Location. None may panic, and an index that
+// decodes encodes back to what decodes the same.
+func FuzzRepositoryFiles(f *testing.F) {
+	f.Add([]byte(component("cart", "team-a")))
+	f.Add([]byte("catalog/default/component/a.yaml\t\"a.yaml\"\tdeadbeef\n"))
+	f.Add(renderLocation([]string{"catalog/default/component/a.yaml"}))
+	f.Add([]byte("x\t\"\\xff\"\t\n\t\t\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		parseRecord("catalog/default/component/x.yaml", data)
+		locationTargets(data)
+		ix, err := decodeIndex(data)
+		if err != nil {
+			return
+		}
+		again, err := decodeIndex(ix.encode())
+		if err != nil || !reflect.DeepEqual(again, ix) {
+			t.Errorf("index %q: re-encoded decodes to %v, %v; want %v", data, again, err, ix)
 		}
 	})
 }

@@ -242,7 +242,9 @@ func parseRecords(ctx context.Context, open func() (*git.Repository, error), fil
 }
 
 // parseSome parses the files whose indexes arrive on idx, draining it
-// even after a failure.
+// even after a failure. A file larger than a descriptor may be (the
+// repository may be on GitHub, where anyone with access can commit to it)
+// is not read and holds no entity.
 func parseSome(open func() (*git.Repository, error), files []entityFile, recs []*Record, idx <-chan int) error {
 	repo, err := open()
 	for i := range idx {
@@ -250,7 +252,7 @@ func parseSome(open func() (*git.Repository, error), files []entityFile, recs []
 			continue
 		}
 		var data []byte
-		if data, err = readBlobFrom(repo, files[i].hash); err == nil {
+		if data, err = readBlobFrom(repo, files[i].hash); err == nil && data != nil {
 			recs[i] = parseRecord(files[i].path, data)
 		}
 	}
@@ -267,6 +269,9 @@ func readBlobFrom(repo *git.Repository, h plumbing.Hash) ([]byte, error) {
 		return nil, fmt.Errorf("read blob %s: %w", h, err)
 	}
 	defer r.Close()
+	if b.Size > descriptor.DefaultMaxBytes {
+		return nil, nil // not an entity portico wrote: someone's, left out
+	}
 	data := make([]byte, b.Size)
 	if _, err := io.ReadFull(r, data); err != nil {
 		return nil, fmt.Errorf("read blob %s: %w", h, err)
