@@ -343,3 +343,23 @@ func commitWithoutPush(t *testing.T, dir string, src Source) string {
 	}
 	return mustSync(t, s, src).Commit
 }
+
+// TestRemoteRemoveWhereSeesOtherWriters removes an account's sources
+// through a replica that has not seen a source another replica added: the
+// removal chooses from the remote's tip, so it goes too.
+func TestRemoteRemoveWhereSeesOtherWriters(t *testing.T) {
+	t.Parallel()
+	h := newHosted(t)
+	a, _ := h.open(t)
+	b, _ := h.open(t)
+	mustSync(t, a, source("acme/one", sha('a'), map[string]string{"catalog-info.yaml": component("one", "t")}))
+	mustSync(t, b, source("acme/two", sha('b'), map[string]string{"catalog-info.yaml": component("two", "t")}))
+	mustSync(t, b, source("other/three", sha('c'), map[string]string{"catalog-info.yaml": component("three", "t")}))
+	res, err := a.RemoveWhere(context.Background(), func(repo string) bool { return strings.HasPrefix(repo, "acme/") })
+	if err != nil || res.Summary() != "+0 ~0 -2" {
+		t.Fatalf("RemoveWhere = %+v, %v", res, err)
+	}
+	if got := gitCLI(t, h.remote, "ls-tree", "-r", "--name-only", "main", "catalog"); got != "catalog/default/component/three.yaml\n" {
+		t.Errorf("remote entities = %q, want only other/three's", got)
+	}
+}

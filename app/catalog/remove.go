@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -19,30 +20,52 @@ const maxNamedRepos = 5
 
 // Remove deletes every entity recorded from the given repositories in one
 // commit, "remove owner/a, owner/b: -D", for repositories that left the
-// installation (or the installation itself). Nothing is committed when
-// the catalog holds nothing from them. The commit records when each
-// repository was removed, so that a sync read before then cannot bring
-// its entities back (see Source.ReadAt).
+// installation. Nothing is committed when the catalog holds nothing from
+// them. The commit records when each repository was removed, so that a
+// sync read before then cannot bring its entities back (see
+// Source.ReadAt).
 func (s *Store) Remove(ctx context.Context, repos ...string) (Result, error) {
-	repos = slices.Compact(slices.Sorted(slices.Values(repos)))
 	if len(repos) == 0 {
 		return Result{}, errors.New("remove: no repository named")
 	}
+	named := map[string]bool{}
 	for _, r := range repos {
 		if err := checkRepo(r); err != nil {
 			return Result{}, fmt.Errorf("remove: %w", err)
 		}
+		named[r] = true
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.write(ctx, func() (Result, error) { return s.remove(ctx, repos) })
+	res, err := s.RemoveWhere(ctx, func(repo string) bool { return named[repo] })
+	if res.Repo == "" {
+		res.Repo = strings.Join(slices.Sorted(maps.Keys(named)), ", ")
+	}
+	return res, err
 }
 
-// remove plans and commits one Remove on the branch's tip.
-func (s *Store) remove(ctx context.Context, repos []string) (Result, error) {
+// RemoveWhere is Remove for every source repository that match accepts,
+// chosen from the sources of the very tree the removal commits on, such
+// as all of an account's repositories when the App is uninstalled.
+func (s *Store) RemoveWhere(ctx context.Context, match func(repo string) bool) (Result, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.write(ctx, func() (Result, error) { return s.remove(ctx, match) })
+}
+
+// remove plans and commits one removal on the branch's tip.
+func (s *Store) remove(ctx context.Context, match func(string) bool) (Result, error) {
 	o, err := s.begin("")
 	if err != nil {
-		return Result{}, fmt.Errorf("remove %s: %w", strings.Join(repos, ", "), err)
+		return Result{}, fmt.Errorf("remove: %w", err)
+	}
+	sources, err := o.sources()
+	if err != nil {
+		return Result{}, fmt.Errorf("remove: %w", err)
+	}
+	var repos []string
+	for _, r := range sources {
+		if match(r) {
+			repos = append(repos, r)
+		}
 	}
 	res := Result{Repo: strings.Join(repos, ", ")}
 	now := time.Now()
@@ -51,9 +74,6 @@ func (s *Store) remove(ctx context.Context, repos []string) (Result, error) {
 		ix, err := o.readIndex(r)
 		if err != nil {
 			return Result{}, fmt.Errorf("remove %s: %w", r, err)
-		}
-		if len(ix) == 0 {
-			continue
 		}
 		emptied[r] = sourceIndex{}
 		if err := o.put(removedPath(r), []byte(now.UTC().Format(time.RFC3339Nano)+"\n")); err != nil {
@@ -86,6 +106,11 @@ func (s *Store) Sources() ([]string, error) {
 	if err != nil {
 		return nil, fmt.Errorf("list sources: %w", err)
 	}
+	return o.sources()
+}
+
+// sources lists the repositories that have an index in the op's tree.
+func (o *op) sources() ([]string, error) {
 	dir, err := o.trees.lookupTree(o.root, indexDir)
 	if err != nil || dir.IsZero() {
 		return nil, err

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"reflect"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -115,17 +116,25 @@ func TestDiscoverRetriesWhenSyncsCannotBeQueued(t *testing.T) {
 	}
 }
 
-// catalogStub is a Remover over a fixed list of sources.
+// catalogStub is a Remover over a fixed list of sources; removed holds
+// what each commit removed.
 type catalogStub struct {
 	sources []string
 	removed [][]string
 }
 
-func (c *catalogStub) Sources() ([]string, error) { return c.sources, nil }
-
-func (c *catalogStub) Remove(_ context.Context, repos ...string) (catalog.Result, error) {
+func (c *catalogStub) RemoveWhere(_ context.Context, match func(string) bool) (catalog.Result, error) {
+	var repos []string
+	for _, s := range c.sources {
+		if match(s) {
+			repos = append(repos, s)
+		}
+	}
+	if len(repos) == 0 {
+		return catalog.Result{}, nil
+	}
 	c.removed = append(c.removed, repos)
-	return catalog.Result{Deleted: repos}, nil
+	return catalog.Result{Repo: strings.Join(repos, ", "), Deleted: repos, Commit: "c0ffee"}, nil
 }
 
 func TestRemove(t *testing.T) {

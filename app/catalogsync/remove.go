@@ -12,8 +12,7 @@ import (
 
 // Remover deletes sources from the catalog; *catalog.Store is one.
 type Remover interface {
-	Remove(ctx context.Context, repos ...string) (catalog.Result, error)
-	Sources() ([]string, error)
+	RemoveWhere(ctx context.Context, match func(repo string) bool) (catalog.Result, error)
 }
 
 // Remove deletes, in one commit, every entity of the repositories that
@@ -23,35 +22,29 @@ type Remover interface {
 func (d *Discoverer) Remove(ctx context.Context, job *river.Job[RemoveArgs]) error {
 	a := job.Args
 	log := d.log.With("installation", a.InstallationID, "account", a.Account)
-	sources, err := d.store.Sources()
+	res, err := d.store.RemoveWhere(ctx, leaving(a))
 	if err != nil {
-		return fmt.Errorf("list catalog sources: %w", err)
+		return fmt.Errorf("remove repositories: %w", err)
 	}
-	gone := leaving(sources, a)
-	if len(gone) == 0 {
+	if res.Commit == "" {
 		log.Info("catalog holds nothing of the removed repositories", "repositories", len(a.Repos))
 		return nil
 	}
-	res, err := d.store.Remove(ctx, gone...)
-	if err != nil {
-		return fmt.Errorf("remove %d sources: %w", len(gone), err)
-	}
-	log.Info("catalog removed repositories", "repositories", gone, "deleted", len(res.Deleted), "commit", res.Commit)
+	log.Info("catalog removed repositories", "repositories", res.Repo, "deleted", len(res.Deleted), "commit", res.Commit)
 	return nil
 }
 
-// leaving picks the catalog's sources that a removal names.
-func leaving(sources []string, a RemoveArgs) []string {
+// leaving matches the catalog's sources that a removal names: the
+// repositories named, or every one of the account when the App was
+// uninstalled. The sources are those of the tree the removal commits on,
+// so a source another replica added just before is not missed.
+func leaving(a RemoveArgs) func(string) bool {
 	named := map[string]bool{}
 	for _, r := range a.Repos {
 		named[strings.ToLower(r)] = true
 	}
-	var out []string
-	for _, src := range sources {
+	return func(src string) bool {
 		owner, _, _ := strings.Cut(src, "/")
-		if named[strings.ToLower(src)] || (a.Uninstalled && strings.EqualFold(owner, a.Account)) {
-			out = append(out, src)
-		}
+		return named[strings.ToLower(src)] || (a.Uninstalled && strings.EqualFold(owner, a.Account))
 	}
-	return out
 }
