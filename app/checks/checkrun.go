@@ -30,6 +30,10 @@ func (r *Runner) startCheckRun(ctx context.Context, c *github.Client, a CheckArg
 		}
 		return run, nil
 	}
+	return r.createCheckRun(ctx, c, a)
+}
+
+func (r *Runner) createCheckRun(ctx context.Context, c *github.Client, a CheckArgs) (*github.CheckRun, error) {
 	run, _, err := c.Checks.CreateCheckRun(ctx, a.Owner, a.Repo, github.CreateCheckRunOptions{
 		Name: CheckName, HeadSHA: a.HeadSHA, Status: github.String("in_progress"),
 		StartedAt: &github.Timestamp{Time: r.now()},
@@ -59,14 +63,24 @@ func (r *Runner) findCheckRun(ctx context.Context, c *github.Client, a CheckArgs
 
 // completeCheckRun posts the findings in batches of 50 annotations, then
 // completes the run. GitHub appends annotations on every update, so those
-// the run already has (from an earlier attempt) are not sent again.
+// the run already has (from an earlier attempt) are not sent again. When
+// the run has annotations that no longer hold (the central catalog or the
+// platform's policies changed since), it cannot take them back: a new run
+// for the head replaces it, as a re-run in GitHub Actions does.
 func (r *Runner) completeCheckRun(ctx context.Context, c *github.Client, a CheckArgs, run *github.CheckRun, res *result) error {
 	have, err := r.existingAnnotations(ctx, c, a, run)
 	if err != nil {
 		return err
 	}
+	all := annotations(res.files)
+	if stale(have, all) {
+		if run, err = r.replaceCheckRun(ctx, c, a, run); err != nil {
+			return err
+		}
+		have = map[string]bool{}
+	}
 	var todo []*github.CheckRunAnnotation
-	for _, an := range annotations(res.files) {
+	for _, an := range all {
 		if !have[annotationKey(an)] {
 			todo = append(todo, an)
 		}
@@ -115,6 +129,36 @@ func (r *Runner) existingAnnotations(ctx context.Context, c *github.Client, a Ch
 		}
 		opts.Page = resp.NextPage
 	}
+}
+
+// replaceCheckRun starts a new run for the head and completes old as
+// superseded (neutral, so that it blocks nothing; the newest run of a name
+// is the one GitHub shows and branch protection reads).
+func (r *Runner) replaceCheckRun(ctx context.Context, c *github.Client, a CheckArgs, old *github.CheckRun) (*github.CheckRun, error) {
+	run, err := r.createCheckRun(ctx, c, a)
+	if err != nil {
+		return nil, err
+	}
+	const why = "Superseded by a newer run of this check"
+	summary := "The findings changed since this run (the central catalog or the platform's policies moved); a newer run of `" + CheckName + "` on this commit has them."
+	if err := r.updateOutput(ctx, c, a, old, why, summary, nil, github.String("neutral")); err != nil {
+		return nil, err
+	}
+	return run, nil
+}
+
+// stale reports whether a run has an annotation that is not among want.
+func stale(have map[string]bool, want []*github.CheckRunAnnotation) bool {
+	keep := make(map[string]bool, len(want))
+	for _, an := range want {
+		keep[annotationKey(an)] = true
+	}
+	for k := range have {
+		if !keep[k] {
+			return true
+		}
+	}
+	return false
 }
 
 func annotationKey(a *github.CheckRunAnnotation) string {

@@ -3,6 +3,7 @@ package main
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/portico-dev/portico/app/githubtest"
 )
@@ -52,4 +53,43 @@ func TestServeCheckUsesTheCentralCatalog(t *testing.T) {
 	if !strings.Contains(run.Summary, "Blast radius") || !strings.Contains(run.Summary, "checkout") {
 		t.Errorf("summary has no blast radius naming checkout:\n%s", run.Summary)
 	}
+
+	// The ghost system gets recorded; a re-run of the same head has no
+	// warning left, and the warning it cannot take back from the first run
+	// goes with that run, which a new one supersedes.
+	_, err = a.gh.Commit("acme", "web", "main", githubtest.Files{"systems/catalog-info.yaml": githubtest.Text(ghostSystem)}, "the ghost system")
+	must(t, err)
+	waitCatalog(a, "catalog/default/system/ghost.yaml", true)
+	must(t, a.gh.RerequestCheckRun("acme", "web", run.ID))
+	rerun := a.waitNewCheck(pr.HeadSHA, run.ID)
+	if rerun.Conclusion != "success" || len(rerun.Annotations) != 0 {
+		t.Errorf("re-run: conclusion %q, annotations:\n%s\nwant success and none", rerun.Conclusion, annotationLines(rerun))
+	}
+	for _, r := range a.gh.CheckRuns("acme", "web", pr.HeadSHA) {
+		if r.ID == run.ID && (r.Status != "completed" || r.Conclusion != "neutral" || !strings.Contains(r.Title, "Superseded")) {
+			t.Errorf("first run left %s/%s %q, want completed, neutral, superseded", r.Status, r.Conclusion, r.Title)
+		}
+	}
+}
+
+const ghostSystem = `apiVersion: backstage.io/v1alpha1
+kind: System
+metadata: {name: ghost, description: Haunts the shop.}
+spec: {owner: team-shop}
+`
+
+// waitNewCheck waits for a completed check run on sha other than old.
+func (a *app) waitNewCheck(sha string, old int64) githubtest.CheckRun {
+	a.t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		for _, r := range a.gh.CheckRuns("acme", "web", sha) {
+			if r.Name == "portico / catalog" && r.ID != old && r.Status == "completed" {
+				return r
+			}
+		}
+		sleep()
+	}
+	a.t.Fatalf("no new completed check run on %s; logs:\n%s", sha, a.logs.String())
+	return githubtest.CheckRun{}
 }
