@@ -84,10 +84,12 @@ func (s *Store) publish(ctx context.Context, build func() (Result, error)) (Resu
 	if s.remote == nil {
 		return build()
 	}
-	if err := s.catchUp(ctx); err != nil {
-		return Result{}, err
-	}
 	for attempt := 1; ; attempt++ {
+		// Fetch on every attempt: after a backoff the remote has likely
+		// moved again, and a commit built on a stale tip would only lose.
+		if err := s.catchUp(ctx); err != nil {
+			return Result{}, err
+		}
 		res, err := build()
 		if err != nil || res.Commit == "" {
 			return res, err
