@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path"
 	"regexp"
+	"strconv"
 	"strings"
 )
 
@@ -67,6 +68,13 @@ const (
 	indexDir = ".portico/sources"
 	indexExt = ".tsv"
 )
+
+// idsDir maps GitHub repository ids to source names, idsDir/<id>, so that
+// a renamed repository is known again.
+const idsDir = ".portico/ids"
+
+// idPath is where the name of the repository with id is kept.
+func idPath(id int64) string { return path.Join(idsDir, strconv.FormatInt(id, 10)) }
 
 // removedDir holds one file per removed source, removedDir/<owner>/<name>,
 // with the time of its removal.

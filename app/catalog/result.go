@@ -13,6 +13,11 @@ type Source struct {
 	URL      string   // web URL of the repository (https://...), or a local directory
 	Commit   string   // full commit id the entities were read at
 	Entities []Entity // every entity the repository declares at Commit
+	// RepoID is GitHub's id of the repository, which a rename keeps: a
+	// source whose id the catalog knows under another name is that
+	// repository renamed, and its entities move to the new name instead
+	// of conflicting with themselves. Zero: unknown (a local checkout).
+	RepoID int64
 	// ReadAt is when the entities were read. A sync read before the
 	// repository was removed from the catalog (a job that raced with the
 	// removal) is refused with ErrRemoved. Zero skips the check.

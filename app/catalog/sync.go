@@ -48,6 +48,10 @@ func (s *Store) sync(ctx context.Context, src Source) (Result, error) {
 	if err := op.checkRemoved(src); err != nil {
 		return Result{}, fmt.Errorf("sync %s: %w", src.Repo, err)
 	}
+	renamed, err := op.adoptRenamed(src)
+	if err != nil {
+		return Result{}, fmt.Errorf("sync %s: %w", src.Repo, err)
+	}
 	p := &plan{op: op, src: src, declared: sourceIndex{}, keepPaths: map[string]bool{}}
 	p.res.Repo = src.Repo
 	if err := p.entities(); err != nil {
@@ -55,6 +59,9 @@ func (s *Store) sync(ctx context.Context, src Source) (Result, error) {
 	}
 	p.deletions()
 	msg := fmt.Sprintf("sync %s@%s: %s", src.Repo, shortSHA(src.Commit), p.res.Summary())
+	if renamed != "" {
+		msg = fmt.Sprintf("sync %s@%s (renamed from %s): %s", src.Repo, shortSHA(src.Commit), renamed, p.res.Summary())
+	}
 	return s.finish(ctx, op, map[string]sourceIndex{src.Repo: p.declared}, &p.res, msg)
 }
 
@@ -81,6 +88,51 @@ func (o *op) checkRemoved(src Source) error {
 	}
 	o.changes[removedPath(src.Repo)] = plumbing.ZeroHash
 	return nil
+}
+
+// adoptRenamed recognises src as a repository the catalog knows under
+// another name (GitHub keeps a repository's id through renames and
+// transfers): the old name's entities become the source's own, to be
+// updated or deleted like any it recorded, and the old name's index goes.
+// It returns the old name, "" when there is none, and records the id's
+// current name with the sync's commit.
+func (o *op) adoptRenamed(src Source) (string, error) {
+	if src.RepoID <= 0 {
+		return "", nil
+	}
+	idp := idPath(src.RepoID)
+	h, err := o.trees.lookup(o.root, idp)
+	if err != nil {
+		return "", err
+	}
+	old := ""
+	if !h.IsZero() {
+		data, err := o.s.readBlob(h)
+		if err != nil {
+			return "", err
+		}
+		old = strings.TrimSpace(string(data))
+	}
+	if old == src.Repo {
+		return "", nil
+	}
+	if err := o.put(idp, []byte(src.Repo+"\n")); err != nil {
+		return "", err
+	}
+	if old == "" || checkRepo(old) != nil {
+		return "", nil
+	}
+	oldIx, err := o.readIndex(old)
+	if err != nil {
+		return "", err
+	}
+	for cp, e := range oldIx {
+		if _, ok := o.index[cp]; !ok {
+			o.index[cp] = e
+		}
+	}
+	o.changes[indexPath(old)] = plumbing.ZeroHash
+	return old, nil
 }
 
 // plan works out what a sync changes.

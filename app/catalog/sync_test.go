@@ -208,3 +208,34 @@ func TestSyncConcurrentSources(t *testing.T) {
 		t.Errorf("Location lists %d entities, want %d", got, n)
 	}
 }
+
+// TestSyncFollowsARename records a repository, then the same repository
+// (same GitHub id) under a new name: its entities move to the new name,
+// where another repository declaring them is still a conflict.
+func TestSyncFollowsARename(t *testing.T) {
+	t.Parallel()
+	s, dir := openTemp(t)
+	old := source("acme/old", sha('a'), map[string]string{"catalog-info.yaml": component("a", "t") + "---\n" + component("gone", "t")})
+	old.RepoID = 42
+	mustSync(t, s, old)
+	renamed := source("acme/new", sha('b'), map[string]string{"catalog-info.yaml": component("a", "t") + "---\n" + component("b", "t")})
+	renamed.RepoID = 42
+	res := mustSync(t, s, renamed)
+	if res.Failed() || res.Summary() != "+1 ~1 -1" {
+		t.Fatalf("sync after the rename = %+v", res)
+	}
+	if got := subjects(t, dir)[0]; got != "sync acme/new@bbbbbbb (renamed from acme/old): +1 ~1 -1" {
+		t.Errorf("message = %q", got)
+	}
+	if got, _ := s.Sources(); !reflect.DeepEqual(got, []string{"acme/new"}) {
+		t.Errorf("sources = %v, want the new name only", got)
+	}
+	if got := gitCLI(t, dir, "show", "main:catalog/default/component/a.yaml"); !strings.Contains(got, "acme/new") || strings.Contains(got, "acme/old") {
+		t.Errorf("entity does not name its new source:\n%s", got)
+	}
+	other := source("acme/fork", sha('c'), map[string]string{"catalog-info.yaml": component("a", "t")})
+	other.RepoID = 43
+	if res := mustSync(t, s, other); len(res.Conflicts) != 1 || res.Conflicts[0].Owner != "acme/new" {
+		t.Errorf("another repository's claim = %+v, want a conflict with acme/new", res)
+	}
+}

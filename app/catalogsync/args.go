@@ -30,6 +30,9 @@ type SyncArgs struct {
 	InstallationID int64  `json:"installation_id"`
 	Owner          string `json:"owner"`
 	Repo           string `json:"repo"`
+	// RepoID is GitHub's id of the repository, which survives renames:
+	// the catalog moves a renamed repository's entities to its new name.
+	RepoID int64 `json:"repo_id,omitempty"`
 	// HeadSHA is the pushed commit; empty for a discovered repository,
 	// whose branch's tip is read when the job runs.
 	HeadSHA string `json:"head_sha"`

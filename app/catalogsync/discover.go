@@ -97,7 +97,7 @@ func (d *Discoverer) plan(log *slog.Logger, id int64, repos []*github.Repository
 			skipped++
 			continue
 		}
-		a := SyncArgs{InstallationID: id, Owner: r.GetOwner().GetLogin(), Repo: r.GetName(),
+		a := SyncArgs{InstallationID: id, Owner: r.GetOwner().GetLogin(), Repo: r.GetName(), RepoID: max(r.GetID(), 0),
 			HTMLURL: r.GetHTMLURL(), Branch: r.GetDefaultBranch(), Discovered: true}
 		if err := checkRepoArgs(a); err != nil {
 			log.Warn("catalog discovery skips a repository", "repository", r.GetFullName(), "error", err)

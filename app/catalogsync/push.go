@@ -54,6 +54,7 @@ type pushPayload struct {
 		ID int64 `json:"id"`
 	} `json:"installation"`
 	Repository *struct {
+		ID            int64  `json:"id"`
 		Name          string `json:"name"`
 		HTMLURL       string `json:"html_url"`
 		DefaultBranch string `json:"default_branch"`
@@ -90,7 +91,7 @@ func syncArgs(p *pushPayload) (SyncArgs, error) {
 		return SyncArgs{}, fmt.Errorf("payload has no installation")
 	}
 	r := p.Repository
-	a := SyncArgs{InstallationID: p.Installation.ID, Owner: r.Owner.Login, Repo: r.Name, HeadSHA: p.After, HTMLURL: r.HTMLURL, Branch: r.DefaultBranch}
+	a := SyncArgs{InstallationID: p.Installation.ID, Owner: r.Owner.Login, Repo: r.Name, RepoID: max(r.ID, 0), HeadSHA: p.After, HTMLURL: r.HTMLURL, Branch: r.DefaultBranch}
 	if err := checkRepoArgs(a); err != nil {
 		return a, err
 	}

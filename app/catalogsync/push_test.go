@@ -96,7 +96,7 @@ func TestRoutePush(t *testing.T) {
 			if !handled {
 				return
 			}
-			want := SyncArgs{InstallationID: 1, Owner: "Codertocat", Repo: "Hello-World", HeadSHA: headSHA, HTMLURL: "https://github.com/Codertocat/Hello-World", Branch: "master"}
+			want := SyncArgs{InstallationID: 1, Owner: "Codertocat", Repo: "Hello-World", RepoID: 186853002, HeadSHA: headSHA, HTMLURL: "https://github.com/Codertocat/Hello-World", Branch: "master"}
 			if got := args[0].(SyncArgs); got != want {
 				t.Errorf("args = %+v, want %+v", got, want)
 			}

@@ -144,7 +144,7 @@ func (r *Runner) sync(ctx context.Context, c *github.Client, a SyncArgs) (catalo
 	if err != nil {
 		return catalog.Result{}, err
 	}
-	src := catalog.Source{Repo: a.Owner + "/" + a.Repo, URL: a.HTMLURL, Commit: a.HeadSHA, Entities: ents, ReadAt: readAt}
+	src := catalog.Source{Repo: a.Owner + "/" + a.Repo, RepoID: a.RepoID, URL: a.HTMLURL, Commit: a.HeadSHA, Entities: ents, ReadAt: readAt}
 	return r.store.Sync(ctx, src)
 }
 

@@ -95,7 +95,7 @@ func (r *recorder) Sync(_ context.Context, src catalog.Source) (catalog.Result, 
 
 func work(t *testing.T, f *fakeGitHub, rec *recorder) error {
 	r := NewRunner(clients{f.client(t)}, rec, nil)
-	args := SyncArgs{InstallationID: 1, Owner: "acme", Repo: "web", HeadSHA: headSHA, HTMLURL: "https://github.com/acme/web"}
+	args := SyncArgs{InstallationID: 1, Owner: "acme", Repo: "web", RepoID: 9, HeadSHA: headSHA, HTMLURL: "https://github.com/acme/web"}
 	return r.Work(context.Background(), &river.Job[SyncArgs]{Args: args})
 }
 
@@ -117,7 +117,7 @@ func TestWorkReadsDescriptorsOnly(t *testing.T) {
 	if strings.Join(f.fetched, ",") != "b1" {
 		t.Errorf("fetched blobs %v, want only b1", f.fetched)
 	}
-	if rec.src.Repo != "acme/web" || rec.src.Commit != headSHA || len(rec.src.Entities) != 2 {
+	if rec.src.Repo != "acme/web" || rec.src.RepoID != 9 || rec.src.Commit != headSHA || len(rec.src.Entities) != 2 {
 		t.Fatalf("source %+v", rec.src)
 	}
 	if e := rec.src.Entities[1]; e.Path != "big/catalog-info.yaml" || e.Document.Findings[0].Rule != descriptor.RuleSize {
