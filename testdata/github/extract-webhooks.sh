@@ -18,7 +18,7 @@ for pair in pull_request.opened pull_request.synchronize pull_request.reopened \
 	pull_request.ready_for_review pull_request.closed check_suite.rerequested \
 	check_run.rerequested push installation.created installation.deleted \
 	installation_repositories.added installation_repositories.removed \
-	issue_comment.created ping; do
+	issue_comment.created ping repository.renamed; do
 	event=${pair%%.*}
 	action=${pair#"$event"}
 	action=${action#.}

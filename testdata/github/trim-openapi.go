@@ -59,6 +59,8 @@ var webhooks = []string{
 	"pull-request-reopened",
 	"pull-request-synchronize",
 	"push",
+	"repository-deleted",
+	"repository-renamed",
 }
 
 func main() {
