@@ -36,7 +36,7 @@ func FuzzRoutePush(f *testing.F) {
 // routes: they never panic, and every job they make names a valid
 // installation, account and repositories of that account.
 func FuzzRouteInstallation(f *testing.F) {
-	for _, name := range []string{"installation.created", "installation.deleted", "installation_repositories.added", "installation_repositories.removed"} {
+	for _, name := range []string{"installation.created", "installation.deleted", "installation_repositories.added", "installation_repositories.removed", "repository.renamed"} {
 		data, err := os.ReadFile(filepath.Join("..", "..", "testdata", "github", "webhooks", name+".json"))
 		if err != nil {
 			f.Fatal(err)
@@ -44,6 +44,7 @@ func FuzzRouteInstallation(f *testing.F) {
 		f.Add(name[:strings.Index(name, ".")], data)
 	}
 	f.Add("installation_repositories", []byte(`{"action":"removed","installation":{"id":3,"account":{"login":"acme"}},"repositories_removed":[{"full_name":"ACME/web"},{"full_name":"acme"}]}`))
+	f.Add("repository", []byte(`{"action":"deleted","installation":{"id":3},"repository":{"id":7,"name":"web","owner":{"login":"acme"}}}`))
 	routes := Routes()
 	f.Fuzz(func(t *testing.T, event string, payload []byte) {
 		route := routes[event]
@@ -67,6 +68,11 @@ func FuzzRouteInstallation(f *testing.F) {
 			id, account, repos = a.InstallationID, a.Account, a.Repos
 			if !a.Uninstalled && len(repos) == 0 {
 				t.Fatalf("a removal of nothing: %+v", a)
+			}
+		case SyncArgs:
+			id, account = a.InstallationID, a.Owner
+			if err := checkRepoArgs(a); err != nil || a.RepoID < 0 {
+				t.Fatalf("route made a sync of a malformed repository: %+v, %v", a, err)
 			}
 		default:
 			t.Fatalf("job %T", a)

@@ -22,6 +22,7 @@ func Routes() webhook.Routes {
 		"push":                      pushRoute(m),
 		"installation":              installationRoute,
 		"installation_repositories": installationReposRoute,
+		"repository":                repositoryRoute,
 	}
 }
 

@@ -38,6 +38,7 @@ var events = []string{
 	"check_run",
 	"push",
 	"installation_repositories",
+	"repository",
 	"issue_comment",
 }
 

@@ -188,7 +188,7 @@ func TestManifest(t *testing.T) {
 			public := strings.TrimSuffix(tt.wantPublic, "/")
 			wantPerms := map[string]any{"checks": "write", "contents": "write", "pull_requests": "read",
 				"metadata": "read", "issues": "write", "members": "read"}
-			wantEvents := []any{"pull_request", "check_suite", "check_run", "push", "installation_repositories", "issue_comment"}
+			wantEvents := []any{"pull_request", "check_suite", "check_run", "push", "installation_repositories", "repository", "issue_comment"}
 			want := map[string]any{
 				"name": "portico", "url": public, "public": false,
 				"hook_attributes":     map[string]any{"url": public + "/webhooks", "active": true},
