@@ -1,9 +1,11 @@
 package main
 
 import (
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -35,6 +37,40 @@ func TestServeSyncsIntoGitHubCatalog(t *testing.T) {
 	if got := gitOut(t, filepath.Join(a.dataDir, "catalog.git"), "rev-parse", "main"); got != gitOut(t, remote, "rev-parse", "main") {
 		t.Errorf("local copy at %s, GitHub at %s", got, gitOut(t, remote, "rev-parse", "main"))
 	}
+}
+
+// TestServeCatchesUpAfterACrash leaves a catalog commit made but never
+// pushed, as a crash between the two does, and restarts portico: the
+// commit reaches GitHub.
+func TestServeCatchesUpAfterACrash(t *testing.T) {
+	t.Parallel()
+	a := newApp(t)
+	must(t, a.gh.CreateRepo("acme", "catalog", "main"))
+	must(t, a.gh.AddInstallationRepos(a.inst, "catalog"))
+	a.env = append(a.env, "PORTICO_CATALOG_REPOSITORY=acme/catalog")
+	a.start()
+	_, err := a.gh.Commit("acme", "web", "main", githubtest.Files{"catalog-info.yaml": githubtest.Text(syncedWeb)}, "describe the shop")
+	must(t, err)
+	remote := filepath.Join(a.gh.Dir(), "repos", "acme", "catalog.git")
+	waitGitFile(t, a, remote, "catalog/default/component/web-shop.yaml")
+	a.stop(syscall.SIGKILL)
+
+	// The commit a crash left behind: made in the local copy, not pushed.
+	src := t.TempDir()
+	for _, args := range [][]string{{"init", "-q", "-b", "main"}, {"remote", "add", "origin", "https://github.com/acme/late.git"}} {
+		gitOut(t, src, args...)
+	}
+	must(t, os.WriteFile(filepath.Join(src, "catalog-info.yaml"), []byte(strings.ReplaceAll(syncedWeb, "web-shop", "late-service")), 0o644))
+	gitOut(t, src, "add", ".")
+	gitOut(t, src, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "-m", "late")
+	if _, stderr, code := run(t, "", nil, "catalog", "sync", "--central", filepath.Join(a.dataDir, "catalog.git"), src); code != 0 {
+		t.Fatalf("catalog sync: exit %d\n%s", code, stderr)
+	}
+	if _, err := exec.Command("git", "-C", remote, "show", "main:catalog/default/component/late-service.yaml").Output(); err == nil {
+		t.Fatal("the commit reached GitHub before the restart")
+	}
+	a.start()
+	waitGitFile(t, a, remote, "catalog/default/component/late-service.yaml")
 }
 
 // waitGitFile waits for a file on the main branch of a bare repository.
