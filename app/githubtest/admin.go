@@ -23,6 +23,8 @@ var AdminRoutes = []string{
 	"POST   /_admin/installations/{id}/repositories               {add: [...], remove: [...]}",
 	"POST   /_admin/repos                                         {owner, name, default_branch, private} -> {full_name, clone_url}",
 	"POST   /_admin/repos/{owner}/{repo}/forks                    {owner}",
+	"POST   /_admin/repos/{owner}/{repo}/rename                   {name}",
+	"DELETE /_admin/repos/{owner}/{repo}",
 	"PUT    /_admin/repos/{owner}/{repo}/collaborators/{user}     {role}",
 	"POST   /_admin/repos/{owner}/{repo}/commits                  {branch, message, files: {path: content or null}} -> {sha}",
 	"POST   /_admin/repos/{owner}/{repo}/pulls                    {head, base, title, body, draft, author} -> pull request",
@@ -60,6 +62,8 @@ func (s *Server) adminHandler() http.Handler {
 		"POST /_admin/installations/{id}/repositories":                s.adminInstallationRepos,
 		"POST /_admin/repos":                                          s.adminCreateRepo,
 		"POST /_admin/repos/{owner}/{repo}/forks":                     s.adminFork,
+		"POST /_admin/repos/{owner}/{repo}/rename":                    s.adminRename,
+		"DELETE /_admin/repos/{owner}/{repo}":                         s.adminDeleteRepo,
 		"PUT /_admin/repos/{owner}/{repo}/collaborators/{user}":       s.adminCollaborator,
 		"POST /_admin/repos/{owner}/{repo}/commits":                   s.adminCommit,
 		"POST /_admin/repos/{owner}/{repo}/pulls":                     s.adminOpenPull,
@@ -252,6 +256,22 @@ func (s *Server) adminFork(r *http.Request) (any, error) {
 	}
 	err := s.CreateFork(r.PathValue("owner"), r.PathValue("repo"), req.Owner)
 	return obj{"full_name": req.Owner + "/" + r.PathValue("repo")}, err
+}
+
+func (s *Server) adminRename(r *http.Request) (any, error) {
+	var req struct {
+		Name string `json:"name"`
+	}
+	if err := decodeAdmin(r, &req); err != nil {
+		return nil, err
+	}
+	owner := r.PathValue("owner")
+	err := s.RenameRepo(owner, r.PathValue("repo"), req.Name)
+	return obj{"full_name": owner + "/" + req.Name, "clone_url": s.GitURL(owner, req.Name)}, err
+}
+
+func (s *Server) adminDeleteRepo(r *http.Request) (any, error) {
+	return obj{}, s.DeleteRepo(r.PathValue("owner"), r.PathValue("repo"))
 }
 
 func (s *Server) adminCollaborator(r *http.Request) (any, error) {

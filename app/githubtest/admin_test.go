@@ -73,13 +73,28 @@ func TestAdminAPI(t *testing.T) {
 	if pr.State != "closed" || pr.Head != "change" {
 		t.Errorf("pull request = %+v", pr)
 	}
+	for _, s := range []struct {
+		method, path string
+		body         any
+	}{
+		{"POST", "/_admin/repos/octo-org/svc/rename", map[string]any{"name": "svc2"}},
+		{"DELETE", "/_admin/repos/octo-org/svc2", nil},
+	} {
+		var out map[string]any
+		if code := admin(t, srv, s.method, s.path, s.body, &out); code != 200 {
+			t.Fatalf("%s %s: %d %v", s.method, s.path, code, out)
+		}
+	}
+	if code := admin(t, srv, "GET", "/_admin/repos/octo-org/svc2/pulls/1", nil, nil); code != 404 {
+		t.Errorf("pull request of a deleted repository: %d, want 404", code)
+	}
 	var deliveries []Delivery
 	admin(t, srv, "GET", "/_admin/deliveries", nil, &deliveries)
 	var events []string
 	for _, d := range deliveries {
 		events = append(events, strings.TrimSuffix(d.Event+"."+d.Action, "."))
 	}
-	want := "ping installation.created push pull_request.opened push pull_request.synchronize issue_comment.created pull_request.closed"
+	want := "ping installation.created push pull_request.opened push pull_request.synchronize issue_comment.created pull_request.closed repository.renamed repository.deleted"
 	if strings.Join(events, " ") != want {
 		t.Errorf("deliveries = %s\nwant %s", strings.Join(events, " "), want)
 	}
