@@ -30,6 +30,19 @@ type Remote struct {
 // WithRemote has the Store mirror r.
 func WithRemote(r Remote) Option { return func(s *Store) { s.remote = &r } }
 
+// Observer hears how a Store's pushes to its remote go, for metrics.
+type Observer interface {
+	// Pushed says a push reached the remote, after refusals because the
+	// remote had moved (0: the first attempt won).
+	Pushed(refusals int)
+	// Unpushed says whether the local repository now holds commits the
+	// remote lacks (a push failed; the next write or Refresh retries).
+	Unpushed(pending bool)
+}
+
+// WithObserver has the Store report its pushes to o.
+func WithObserver(o Observer) Option { return func(s *Store) { s.observe = o } }
+
 // WithLogger has the Store log what it does on its own, such as catching
 // up with its remote.
 func WithLogger(l *slog.Logger) Option { return func(s *Store) { s.log = l } }
@@ -96,15 +109,19 @@ func (s *Store) publish(ctx context.Context, build func() (Result, error)) (Resu
 		}
 		err = s.push(ctx)
 		if err == nil {
+			s.observe.Pushed(attempt - 1)
 			return res, nil
 		}
 		moved, ferr := s.remoteMoved(ctx, plumbing.NewHash(res.Commit))
 		switch {
 		case ferr != nil:
+			s.observe.Unpushed(true)
 			return res, errors.Join(err, ferr)
 		case !moved:
+			s.observe.Unpushed(true)
 			return res, err // a real failure: the commit waits for the next catch-up
 		case attempt == maxPushAttempts:
+			s.observe.Unpushed(true)
 			return res, fmt.Errorf("push: the remote moved under %d attempts in a row: %w", attempt, err)
 		}
 		if err := s.setBranch(plumbing.NewHash(res.Commit), s.mustRef(trackingRef)); err != nil {
@@ -155,6 +172,15 @@ func (s *Store) remoteMoved(ctx context.Context, commit plumbing.Hash) (bool, er
 // the branch takes the remote's tip (the jobs that made them had not
 // finished, so they run again and rebuild them on the remote's tip).
 func (s *Store) catchUp(ctx context.Context) error {
+	if err := s.reconcile(ctx); err != nil {
+		return err
+	}
+	s.observe.Unpushed(false) // the branch is the remote's now
+	return nil
+}
+
+// reconcile is catchUp but for reporting.
+func (s *Store) reconcile(ctx context.Context) error {
 	if err := s.fetch(ctx); err != nil {
 		return err
 	}
@@ -185,11 +211,19 @@ func (s *Store) catchUp(ctx context.Context) error {
 // pushPending pushes local commits that the remote lacks.
 func (s *Store) pushPending(ctx context.Context, local plumbing.Hash) error {
 	if err := s.push(ctx); err != nil {
+		s.observe.Unpushed(true)
 		return fmt.Errorf("push pending catalog commits: %w", err)
 	}
+	s.observe.Pushed(0)
 	s.log.Info("catalog caught up: pushed commits made before", "commit", local.String())
 	return nil
 }
+
+// noObserver is the Observer of a Store given none.
+type noObserver struct{}
+
+func (noObserver) Pushed(int)    {}
+func (noObserver) Unpushed(bool) {}
 
 // fetch updates trackingRef from the remote; an empty remote, or one
 // without the branch, deletes it.

@@ -363,3 +363,65 @@ func TestRemoteRemoveWhereSeesOtherWriters(t *testing.T) {
 		t.Errorf("remote entities = %q, want only other/three's", got)
 	}
 }
+
+// observed records what a Store reports.
+type observed struct {
+	mu       sync.Mutex
+	refusals []int
+	pending  bool
+}
+
+func (o *observed) Pushed(n int) { o.mu.Lock(); o.refusals = append(o.refusals, n); o.mu.Unlock() }
+func (o *observed) Unpushed(p bool) {
+	o.mu.Lock()
+	o.pending = p
+	o.mu.Unlock()
+}
+
+// TestRemoteObserved reports a push refused once because another writer
+// got there first, and a commit left unpushed.
+func TestRemoteObserved(t *testing.T) {
+	t.Parallel()
+	h := newHosted(t)
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(h.fake.SetVisibility("acme", "catalog", false)) // public: a bad token still fetches
+	b, _ := h.open(t)
+	var calls atomic.Int32
+	var racing, revoked atomic.Bool
+	auth := func(ctx context.Context) (transport.AuthMethod, error) {
+		// Calls alternate fetch, push; just before the push, b wins.
+		if racing.Load() && calls.Add(1) == 2 {
+			racing.Store(false)
+			mustSync(t, b, source("acme/two", sha('b'), map[string]string{"catalog-info.yaml": component("two", "t")}))
+		}
+		if revoked.Load() {
+			return &githttp.BasicAuth{Username: "x-access-token", Password: "revoked"}, nil
+		}
+		return h.auth(ctx)
+	}
+	obs := &observed{}
+	a, _ := openTemp(t, WithRemote(Remote{URL: h.url, Auth: auth}), WithObserver(obs))
+	mustSync(t, a, source("acme/one", sha('a'), map[string]string{"catalog-info.yaml": component("one", "t")}))
+	racing.Store(true)
+	mustSync(t, a, source("acme/one", sha('c'), map[string]string{"catalog-info.yaml": component("one", "u")}))
+	if !reflect.DeepEqual(obs.refusals, []int{0, 1}) || obs.pending {
+		t.Errorf("refusals %v, pending %v; want the second push refused once, nothing pending", obs.refusals, obs.pending)
+	}
+	revoked.Store(true)
+	if _, err := a.Sync(context.Background(), source("acme/one", sha('d'), map[string]string{"catalog-info.yaml": component("one", "v")})); err == nil {
+		t.Fatal("sync with a revoked token succeeded")
+	}
+	if !obs.pending {
+		t.Error("the commit left unpushed is not reported")
+	}
+	revoked.Store(false)
+	must(a.Refresh(context.Background()))
+	if obs.pending {
+		t.Error("still pending after the catch-up pushed it")
+	}
+}

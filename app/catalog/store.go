@@ -28,11 +28,12 @@ const authorEmail = "portico@localhost"
 // writer of that repository in this process: its methods serialise on a
 // mutex, and nothing else may write the repository while it is open.
 type Store struct {
-	mu     sync.Mutex
-	repo   *git.Repository
-	remote *Remote // nil: the repository is the record itself
-	log    *slog.Logger
-	path   string // of the repository on disk
+	mu      sync.Mutex
+	repo    *git.Repository
+	remote  *Remote // nil: the repository is the record itself
+	observe Observer
+	log     *slog.Logger
+	path    string // of the repository on disk
 	// upkeep in the background: writes since Open pace it, upkeeping says
 	// it runs, bg waits for it.
 	writes    int
@@ -68,7 +69,7 @@ func Open(path string, opts ...Option) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open catalog repository %s: %w", path, err)
 	}
-	s := &Store{repo: repo, path: bareDir(path), minLoose: maxLoose, log: slog.New(slog.DiscardHandler), trees: map[plumbing.Hash]map[string]object.TreeEntry{}}
+	s := &Store{repo: repo, path: bareDir(path), minLoose: maxLoose, observe: noObserver{}, log: slog.New(slog.DiscardHandler), trees: map[plumbing.Hash]map[string]object.TreeEntry{}}
 	for _, o := range opts {
 		o(s)
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/transport"
 	githttp "github.com/go-git/go-git/v5/plumbing/transport/http"
 	"github.com/google/go-github/v62/github"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/portico-dev/portico/app/catalog"
 	"github.com/portico-dev/portico/app/checks"
@@ -28,6 +29,11 @@ const catalogDir = "catalog.git"
 func (s *Server) openCatalog() (*catalog.Store, error) {
 	opts := []catalog.Option{catalog.WithLogger(s.log)}
 	if repo := s.cfg.Catalog.Repository; repo != "" {
+		obs, err := newPushMetrics(s.reg)
+		if err != nil {
+			return nil, err
+		}
+		opts = append(opts, catalog.WithObserver(obs))
 		web, err := config.WebURL(s.cfg.GitHub.URL)
 		if err != nil {
 			return nil, err
@@ -44,6 +50,48 @@ func (s *Server) openCatalog() (*catalog.Store, error) {
 // syncing them would record the catalog into itself at every push.
 func (s *Server) isCentral(owner, name string) bool {
 	return strings.EqualFold(owner+"/"+name, s.cfg.Catalog.Repository)
+}
+
+// pushMetrics counts the pushes of the catalog to GitHub.
+type pushMetrics struct {
+	pushes, refusals prometheus.Counter
+	unpushed         prometheus.Gauge
+}
+
+func newPushMetrics(reg prometheus.Registerer) (*pushMetrics, error) {
+	m := &pushMetrics{
+		pushes: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "portico_catalog_pushes_total",
+			Help: "Catalog commits pushed to catalog.repository.",
+		}),
+		refusals: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "portico_catalog_push_refusals_total",
+			Help: "Catalog pushes refused because another writer moved the branch first, each rebuilt and retried.",
+		}),
+		unpushed: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "portico_catalog_unpushed",
+			Help: "1 while the local copy of the catalog holds commits GitHub lacks (a push failed; it is retried).",
+		}),
+	}
+	for _, c := range []prometheus.Collector{m.pushes, m.refusals, m.unpushed} {
+		if err := reg.Register(c); err != nil {
+			return nil, fmt.Errorf("register catalog metrics: %w", err)
+		}
+	}
+	return m, nil
+}
+
+func (m *pushMetrics) Pushed(refusals int) {
+	m.pushes.Inc()
+	m.refusals.Add(float64(refusals))
+}
+
+func (m *pushMetrics) Unpushed(pending bool) {
+	v := 0.0
+	if pending {
+		v = 1
+	}
+	m.unpushed.Set(v)
 }
 
 // centralAuth gives the token of the App's installation on the account

@@ -37,6 +37,9 @@ func TestServeSyncsIntoGitHubCatalog(t *testing.T) {
 	if got := gitOut(t, filepath.Join(a.dataDir, "catalog.git"), "rev-parse", "main"); got != gitOut(t, remote, "rev-parse", "main") {
 		t.Errorf("local copy at %s, GitHub at %s", got, gitOut(t, remote, "rev-parse", "main"))
 	}
+	if m := metrics(t, a); !strings.Contains(m, "portico_catalog_pushes_total 1") || !strings.Contains(m, "portico_catalog_unpushed 0") {
+		t.Errorf("push metrics:\n%s", grepLines(m, "portico_catalog_"))
+	}
 }
 
 // TestServeCatchesUpAfterACrash leaves a catalog commit made but never
