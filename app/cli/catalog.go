@@ -4,6 +4,10 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/go-git/go-git/v5/plumbing/transport"
 
 	"github.com/portico-dev/portico/app/catalog"
 	"github.com/portico-dev/portico/app/descriptor"
@@ -19,7 +23,8 @@ type CatalogSyncOptions struct {
 }
 
 const catalogUsage = `Usage:
-  portico catalog sync --central PATH SOURCE...    record the descriptors of local git checkouts
+  portico catalog sync --central PATH|OWNER/NAME SOURCE...
+                                                   record the descriptors of local git checkouts
   portico catalog graph --central PATH [--format text|mermaid|dot] ENTITYREF...
                                                    entities affected when these change
   portico catalog log --central PATH ENTITYREF     commits that changed an entity
@@ -45,7 +50,7 @@ func runCatalogCmd(ctx context.Context, args []string, stdio IO) (int, error) {
 func runCatalogSyncCmd(ctx context.Context, args []string, stdio IO) (int, error) {
 	opts := CatalogSyncOptions{}
 	fs := newFlagSet("catalog sync", "catalog sync --central PATH SOURCE...", stdio.Err)
-	fs.StringVar(&opts.Central, "central", "", "bare git repository of the central catalog (created if missing)")
+	fs.StringVar(&opts.Central, "central", "", "the central catalog: a local bare repository (created if missing), owner/name on GitHub or a Git URL (pushed with GITHUB_TOKEN)")
 	fs.Var((*listFlag)(&opts.Globs), "glob", "extra descriptor file pattern (repeatable), e.g. '*.entity.yaml'")
 	fs.Int64Var(&opts.MaxBytes, "max-bytes", descriptor.DefaultMaxBytes, "refuse descriptor files larger than this")
 	sources, err := parseArgs(fs, args)
@@ -67,10 +72,11 @@ func RunCatalogSync(ctx context.Context, opts CatalogSyncOptions, stdio IO) (int
 	if err != nil {
 		return ExitUsage, usagef("%v", err)
 	}
-	store, err := catalog.Open(opts.Central)
+	store, done, err := openCentral(ctx, opts.Central, stdio.Getenv)
 	if err != nil {
 		return ExitUsage, err
 	}
+	defer done()
 	code := ExitOK
 	for _, dir := range opts.Sources {
 		src, err := catalog.ReadCheckout(dir, m.Match, opts.MaxBytes)
@@ -87,6 +93,39 @@ func RunCatalogSync(ctx context.Context, opts CatalogSyncOptions, stdio IO) (int
 		}
 	}
 	return code, nil
+}
+
+// openCentral opens the central catalog that --central names: a local
+// bare repository (created if missing), or owner/name on GitHub or a Git
+// URL, then mirrored in a temporary repository for the run, fetched
+// first and pushed after each sync (retried when another writer moved
+// the branch), with GITHUB_TOKEN.
+func openCentral(ctx context.Context, central string, getenv func(string) string) (*catalog.Store, func(), error) {
+	u, auth, ok := remoteCatalog(central, getenv)
+	if !ok {
+		s, err := catalog.Open(central)
+		return s, func() {}, err
+	}
+	dir, err := os.MkdirTemp("", "portico-central-")
+	if err != nil {
+		return nil, nil, err
+	}
+	remote := catalog.Remote{URL: u, Auth: func(context.Context) (transport.AuthMethod, error) { return auth, nil }}
+	s, err := catalog.Open(filepath.Join(dir, "catalog.git"), catalog.WithRemote(remote))
+	if err == nil {
+		err = s.Refresh(ctx)
+	}
+	done := func() {
+		if s != nil {
+			s.Wait()
+		}
+		os.RemoveAll(dir)
+	}
+	if err != nil {
+		done()
+		return nil, nil, err
+	}
+	return s, done, nil
 }
 
 func printSync(w io.Writer, src catalog.Source, res catalog.Result) {

@@ -27,15 +27,26 @@ const defaultServer = "https://github.com"
 // GitHub, or a Git URL. GITHUB_TOKEN, when set, authenticates the fetch,
 // and only to the GitHub server itself: a URL elsewhere never gets it.
 func loadCatalog(ctx context.Context, src string, getenv func(string) string) (*catalog.Catalog, error) {
-	if _, err := os.Stat(src); err == nil || !(githubRepo.MatchString(src) || strings.Contains(src, "://")) {
+	u, auth, ok := remoteCatalog(src, getenv)
+	if !ok {
 		return catalog.Load(ctx, src, "")
+	}
+	return catalog.LoadRemote(ctx, u, auth)
+}
+
+// remoteCatalog tells a remote central catalog (owner/name or a Git URL,
+// and no such local path) from a local repository, and gives its URL and
+// credentials.
+func remoteCatalog(src string, getenv func(string) string) (string, transport.AuthMethod, bool) {
+	if _, err := os.Stat(src); err == nil || !(githubRepo.MatchString(src) || strings.Contains(src, "://")) {
+		return "", nil, false
 	}
 	server := strings.TrimSuffix(cmp.Or(getenv("GITHUB_SERVER_URL"), defaultServer), "/")
 	u := src
 	if githubRepo.MatchString(src) {
 		u = server + "/" + src + ".git"
 	}
-	return catalog.LoadRemote(ctx, u, tokenFor(u, server, getenv("GITHUB_TOKEN")))
+	return u, tokenFor(u, server, getenv("GITHUB_TOKEN")), true
 }
 
 // tokenFor returns basic auth with token for URLs on server's host.

@@ -75,3 +75,41 @@ func writeDescriptor(t *testing.T, dir, doc string) {
 		t.Fatal(err)
 	}
 }
+
+// TestCatalogSyncIntoGitHub records a checkout into a central catalog on
+// (the fake) GitHub named owner/name, pushed with GITHUB_TOKEN, as a
+// workflow without the App would.
+func TestCatalogSyncIntoGitHub(t *testing.T) {
+	t.Parallel()
+	fake := githubtest.New(t)
+	if err := fake.CreateRepo("acme", "catalog", "main"); err != nil {
+		t.Fatal(err)
+	}
+	token, err := fake.InstallationToken("acme")
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := sourceRepo(t, "https://github.com/acme/shop.git", map[string]string{"catalog-info.yaml": strings.ReplaceAll(catalogComponent, "%s", "cart")})
+	env := map[string]string{"GITHUB_SERVER_URL": fake.URL(), "GITHUB_TOKEN": token}
+	code, out := runCatalogEnv(t, env, "--central", "acme/catalog", src)
+	if code != ExitOK || !strings.Contains(out, "committed") {
+		t.Fatalf("exit %d\n%s", code, out)
+	}
+	remote := filepath.Join(fake.Dir(), "repos", "acme", "catalog.git")
+	got, err := exec.Command("git", "-C", remote, "show", "main:catalog/default/component/cart.yaml").CombinedOutput()
+	if err != nil || !strings.Contains(string(got), "acme/shop") {
+		t.Errorf("entity on GitHub: %v\n%s", err, got)
+	}
+	if code, out := runCatalogEnv(t, env, "--central", "acme/catalog", src); code != ExitOK || !strings.Contains(out, "no change") {
+		t.Errorf("second run: exit %d\n%s", code, out)
+	}
+	delete(env, "GITHUB_TOKEN")
+	if code, out := runCatalogEnv(t, env, "--central", "acme/catalog", src); code != ExitUsage || strings.Contains(out, token) {
+		t.Errorf("without a token: exit %d\n%s", code, out)
+	}
+}
+
+func runCatalogEnv(t *testing.T, env map[string]string, args ...string) (int, string) {
+	t.Helper()
+	return runMainEnv(t, env, append([]string{"catalog", "sync"}, args...)...)
+}
