@@ -35,6 +35,8 @@ type Apps struct {
 
 	mu       sync.Mutex
 	installs map[int64]*installation
+
+	repoTokens repoTokens
 }
 
 type installation struct {

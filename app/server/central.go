@@ -38,8 +38,8 @@ func (s *Server) openCatalog() (*catalog.Store, error) {
 		if err != nil {
 			return nil, err
 		}
-		owner, _, _ := strings.Cut(repo, "/")
-		c := &centralAuth{server: s, owner: owner}
+		owner, name, _ := strings.Cut(repo, "/")
+		c := &centralAuth{server: s, owner: owner, name: name}
 		opts = append(opts, catalog.WithRemote(catalog.Remote{URL: web + "/" + repo + ".git", Auth: c.auth}))
 	}
 	return catalog.Open(filepath.Join(s.cfg.DataDir, catalogDir), opts...)
@@ -94,12 +94,13 @@ func (m *pushMetrics) Unpushed(pending bool) {
 	m.unpushed.Set(v)
 }
 
-// centralAuth gives the token of the App's installation on the account
-// that owns the central repository, which must include that repository.
+// centralAuth gives a token of the App's installation on the account that
+// owns the central repository (which must include it), narrowed to that
+// repository's contents: the token Git holds can write nothing else.
 type centralAuth struct {
-	server *Server
-	owner  string
-	id     atomic.Int64 // the installation, once found
+	server      *Server
+	owner, name string
+	id          atomic.Int64 // the installation, once found
 }
 
 func (c *centralAuth) auth(ctx context.Context) (transport.AuthMethod, error) {
@@ -115,7 +116,7 @@ func (c *centralAuth) auth(ctx context.Context) (transport.AuthMethod, error) {
 		}
 		c.id.Store(id)
 	}
-	tok, err := a.apps.Token(ctx, id)
+	tok, err := a.apps.ContentsToken(ctx, id, c.name) // this repository's contents only
 	if err != nil {
 		c.id.Store(0) // uninstalled and installed again: look it up anew
 		return nil, err
