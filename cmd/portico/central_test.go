@@ -17,16 +17,7 @@ import (
 // central repository's own pushes out of the catalog.
 func TestServeSyncsIntoGitHubCatalog(t *testing.T) {
 	t.Parallel()
-	a := newApp(t)
-	must(t, a.gh.CreateRepo("acme", "catalog", "main"))
-	must(t, a.gh.AddInstallationRepos(a.inst, "catalog"))
-	a.env = append(a.env, "PORTICO_CATALOG_REPOSITORY=acme/catalog")
-	a.start()
-	sha, err := a.gh.Commit("acme", "web", "main", githubtest.Files{"catalog-info.yaml": githubtest.Text(syncedWeb)}, "describe the shop")
-	must(t, err)
-	remote := filepath.Join(a.gh.Dir(), "repos", "acme", "catalog.git")
-	const entity = "catalog/default/component/web-shop.yaml"
-	got := waitGitFile(t, a, remote, entity)
+	a, remote, sha, got := startWithGitHubCatalog(t)
 	if !strings.Contains(got, sha) {
 		t.Errorf("entity on GitHub does not name its source commit %s:\n%s", sha, got)
 	}
@@ -47,15 +38,7 @@ func TestServeSyncsIntoGitHubCatalog(t *testing.T) {
 // commit reaches GitHub.
 func TestServeCatchesUpAfterACrash(t *testing.T) {
 	t.Parallel()
-	a := newApp(t)
-	must(t, a.gh.CreateRepo("acme", "catalog", "main"))
-	must(t, a.gh.AddInstallationRepos(a.inst, "catalog"))
-	a.env = append(a.env, "PORTICO_CATALOG_REPOSITORY=acme/catalog")
-	a.start()
-	_, err := a.gh.Commit("acme", "web", "main", githubtest.Files{"catalog-info.yaml": githubtest.Text(syncedWeb)}, "describe the shop")
-	must(t, err)
-	remote := filepath.Join(a.gh.Dir(), "repos", "acme", "catalog.git")
-	waitGitFile(t, a, remote, "catalog/default/component/web-shop.yaml")
+	a, remote, _, _ := startWithGitHubCatalog(t)
 	a.stop(syscall.SIGKILL)
 
 	// The commit a crash left behind: made in the local copy, not pushed.
@@ -74,6 +57,23 @@ func TestServeCatchesUpAfterACrash(t *testing.T) {
 	}
 	a.start()
 	waitGitFile(t, a, remote, "catalog/default/component/late-service.yaml")
+}
+
+// startWithGitHubCatalog runs portico with its catalog in acme/catalog on
+// the fake GitHub and records a descriptor pushed to acme/web: it returns
+// the app, the bare repository behind acme/catalog, the pushed commit and
+// the entity as GitHub holds it.
+func startWithGitHubCatalog(t *testing.T) (a *app, remote, sha, entity string) {
+	t.Helper()
+	a = newApp(t)
+	must(t, a.gh.CreateRepo("acme", "catalog", "main"))
+	must(t, a.gh.AddInstallationRepos(a.inst, "catalog"))
+	a.env = append(a.env, "PORTICO_CATALOG_REPOSITORY=acme/catalog")
+	a.start()
+	sha, err := a.gh.Commit("acme", "web", "main", githubtest.Files{"catalog-info.yaml": githubtest.Text(syncedWeb)}, "describe the shop")
+	must(t, err)
+	remote = filepath.Join(a.gh.Dir(), "repos", "acme", "catalog.git")
+	return a, remote, sha, waitGitFile(t, a, remote, "catalog/default/component/web-shop.yaml")
 }
 
 // waitGitFile waits for a file on the main branch of a bare repository.
