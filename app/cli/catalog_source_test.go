@@ -17,14 +17,7 @@ import (
 // with GITHUB_TOKEN, as the Action does.
 func TestValidateCatalogOnGitHub(t *testing.T) {
 	t.Parallel()
-	fake := githubtest.New(t)
-	if err := fake.CreateRepo("acme", "catalog", "main"); err != nil {
-		t.Fatal(err)
-	}
-	token, err := fake.InstallationToken("acme")
-	if err != nil {
-		t.Fatal(err)
-	}
+	fake, token := fakeCatalogRepo(t)
 	pushed := strings.Replace(fake.GitURL("acme", "catalog"), "://", "://x-access-token:"+token+"@", 1)
 	if out, err := exec.Command("git", "-C", centralOf(t, "cart"), "push", "-q", pushed, "main").CombinedOutput(); err != nil {
 		t.Fatalf("push the catalog: %v\n%s", err, out)
@@ -62,6 +55,21 @@ func TestTokenOnlyForTheGitHubServer(t *testing.T) {
 	}
 }
 
+// fakeCatalogRepo is a fake GitHub with an empty private acme/catalog and
+// a token that may write it.
+func fakeCatalogRepo(t *testing.T) (*githubtest.Server, string) {
+	t.Helper()
+	fake := githubtest.New(t)
+	if err := fake.CreateRepo("acme", "catalog", "main"); err != nil {
+		t.Fatal(err)
+	}
+	token, err := fake.InstallationToken("acme")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fake, token
+}
+
 func runMainEnv(t *testing.T, env map[string]string, args ...string) (int, string) {
 	t.Helper()
 	var out, errb bytes.Buffer
@@ -81,14 +89,7 @@ func writeDescriptor(t *testing.T, dir, doc string) {
 // workflow without the App would.
 func TestCatalogSyncIntoGitHub(t *testing.T) {
 	t.Parallel()
-	fake := githubtest.New(t)
-	if err := fake.CreateRepo("acme", "catalog", "main"); err != nil {
-		t.Fatal(err)
-	}
-	token, err := fake.InstallationToken("acme")
-	if err != nil {
-		t.Fatal(err)
-	}
+	fake, token := fakeCatalogRepo(t)
 	src := sourceRepo(t, "https://github.com/acme/shop.git", map[string]string{"catalog-info.yaml": strings.ReplaceAll(catalogComponent, "%s", "cart")})
 	env := map[string]string{"GITHUB_SERVER_URL": fake.URL(), "GITHUB_TOKEN": token}
 	code, out := runCatalogEnv(t, env, "--central", "acme/catalog", src)
