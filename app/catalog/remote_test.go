@@ -54,6 +54,21 @@ func (h *hosted) open(t *testing.T, opts ...Option) (*Store, string) {
 	return openTemp(t, append([]Option{WithRemote(Remote{URL: h.url, Auth: h.auth})}, opts...)...)
 }
 
+// restart opens the mirror at local again, as a restarted server does,
+// and refreshes it.
+func (h *hosted) restart(t *testing.T, local string) *Store {
+	t.Helper()
+	s, err := Open(local, WithRemote(Remote{URL: h.url, Auth: h.auth}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Wait)
+	if err := s.Refresh(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
 // tokenURL is the repository's address with the token in it, for the git
 // CLI.
 func (h *hosted) tokenURL(testing.TB) string {
@@ -247,13 +262,7 @@ func TestRemoteCatchUpAfterCrash(t *testing.T) {
 	s, local := h.open(t)
 	mustSync(t, s, source("acme/shop", sha('a'), map[string]string{"catalog-info.yaml": component("cart", "team-a")}))
 	crashed := commitWithoutPush(t, local, source("acme/shop", sha('b'), map[string]string{"catalog-info.yaml": component("cart", "team-b")}))
-	restarted, err := Open(local, WithRemote(Remote{URL: h.url, Auth: h.auth}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := restarted.Refresh(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	h.restart(t, local)
 	if got := strings.TrimSpace(gitCLI(t, h.remote, "rev-parse", "main")); got != crashed {
 		t.Errorf("remote main = %s, want the commit made before the crash %s", got, crashed)
 	}
@@ -271,13 +280,7 @@ func TestRemoteCatchUpAfterOvertaken(t *testing.T) {
 	lost := source("acme/shop", sha('b'), map[string]string{"catalog-info.yaml": component("cart", "team-b")})
 	crashed := commitWithoutPush(t, local, lost)
 	other := mustSync(t, b, source("acme/web", sha('c'), map[string]string{"catalog-info.yaml": component("site", "team-c")}))
-	restarted, err := Open(local, WithRemote(Remote{URL: h.url, Auth: h.auth}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := restarted.Refresh(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	restarted := h.restart(t, local)
 	if got := strings.TrimSpace(gitCLI(t, local, "rev-parse", "refs/portico/unpublished/"+crashed)); got != crashed {
 		t.Errorf("unpublished commit not kept: %q", got)
 	}
