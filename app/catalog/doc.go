@@ -15,6 +15,16 @@
 // There is no worktree. A Store is the single writer of its repository in
 // this process; go-git repositories are not safe for concurrent use, and
 // two Stores (or two processes) on one repository would race on its branch.
+// Under .portico/ the repository also records when sources were removed
+// (a sync read before then is refused) and each GitHub repository id's
+// current name (a renamed source takes its old name's entities over).
+//
+// With a Remote (a GitHub repository), the Store's repository is a mirror:
+// brought to the remote's tip before each write, pushed after it with a
+// pack of only the new objects, and rebuilt and pushed again when another
+// writer moved the branch first. A commit that could not be pushed goes
+// out with the next write or Refresh. Upkeep packs loose objects and rolls
+// small packs up in the background.
 //
 // Reading the record: Load (or a Loader, which reparses only the files
 // that changed since its last load) builds an in-memory Catalog at any

@@ -15,8 +15,12 @@
 // unique while they wait, and snooze until the rate limit resets when the
 // installation has less than reservePercent of its core limit left.
 //
-// Removal: installation_repositories.removed and installation.deleted
-// become a RemoveArgs job, which removes every entity of those
-// repositories (of the whole account, for a deleted installation) in one
-// commit.
+// Removal: installation_repositories.removed, installation.deleted and
+// repository.deleted become a RemoveArgs job, which removes every entity
+// of those repositories (of the whole account, for a deleted
+// installation) in one commit, choosing them from the tree it commits on.
+//
+// Renames: repository.renamed and transferred sync the repository under
+// its new name at once; every SyncArgs carries GitHub's repository id, by
+// which the catalog moves a renamed repository's entities over.
 package catalogsync
