@@ -112,7 +112,12 @@ func (s *Store) publish(ctx context.Context, build func() (Result, error)) (Resu
 			s.observe.Pushed(attempt - 1)
 			return res, nil
 		}
-		moved, ferr := s.remoteMoved(ctx, plumbing.NewHash(res.Commit))
+		// The remote's advertisement already showed it moved; anything else
+		// (refused at the update, or a real failure) needs a fetch to tell.
+		moved, ferr := errors.Is(err, errRemoteMoved), error(nil)
+		if !moved {
+			moved, ferr = s.remoteMoved(ctx, plumbing.NewHash(res.Commit))
+		}
 		switch {
 		case ferr != nil:
 			s.observe.Unpushed(true)

@@ -12,6 +12,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/go-git/go-git/v5/plumbing/transport"
 	githttp "github.com/go-git/go-git/v5/plumbing/transport/http"
@@ -243,13 +244,13 @@ func pushNote(dir, url, name string) error {
 	if err := run("commit", "--quiet", "-m", "notes: "+name); err != nil {
 		return err
 	}
-	for range 20 {
-		if run("pull", "--quiet", "--rebase", "origin", "main") != nil {
-			continue
-		}
-		if run("push", "--quiet", "origin", "HEAD:main") == nil {
+	// Like portico, a person refused while the replicas are busy waits a
+	// little longer each time before trying again.
+	for attempt := 1; attempt <= 30; attempt++ {
+		if run("pull", "--quiet", "--rebase", "origin", "main") == nil && run("push", "--quiet", "origin", "HEAD:main") == nil {
 			return nil
 		}
+		time.Sleep(time.Duration(attempt) * 20 * time.Millisecond)
 	}
 	return errors.New("push kept being refused")
 }
