@@ -28,13 +28,7 @@ func TestLateJobRecordsTheTip(t *testing.T) {
 	check(t, err)
 	newer, err := fake.Commit("acme", "web", "main", githubtest.Files{"catalog-info.yaml": githubtest.Text(strings.Replace(validDoc, "web-shop", "web-store", 1))}, "rename")
 	check(t, err)
-	inst, err := fake.CreateInstallation(app.ID, "acme", "web")
-	check(t, err)
-	apps, err := gh.NewApps(app.ID, app.PrivateKeyPEM, fake.URL())
-	check(t, err)
-	central := filepath.Join(t.TempDir(), "catalog.git")
-	store, err := catalog.Open(central)
-	check(t, err)
+	apps, inst, central, store := installed(t, fake, app, "web")
 	r := NewRunner(apps, store, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	job := &river.Job[SyncArgs]{Args: SyncArgs{InstallationID: inst, Owner: "acme", Repo: "web", HeadSHA: older,
 		HTMLURL: "https://github.com/acme/web", Branch: "main"}}
@@ -44,6 +38,20 @@ func TestLateJobRecordsTheTip(t *testing.T) {
 	if cat.Len() != 1 || !strings.Contains(strings.Join(refStrings(cat), ","), "web-store") {
 		t.Errorf("catalog holds %v, want only the tip's web-store (recorded from %s, not %s)", refStrings(cat), newer[:7], older[:7])
 	}
+}
+
+// installed installs app on acme (on repos, or all with none) and opens
+// a central catalog to sync into.
+func installed(t *testing.T, fake *githubtest.Server, app githubtest.App, repos ...string) (*gh.Apps, int64, string, *catalog.Store) {
+	t.Helper()
+	inst, err := fake.CreateInstallation(app.ID, "acme", repos...)
+	check(t, err)
+	apps, err := gh.NewApps(app.ID, app.PrivateKeyPEM, fake.URL())
+	check(t, err)
+	central := filepath.Join(t.TempDir(), "catalog.git")
+	store, err := catalog.Open(central)
+	check(t, err)
+	return apps, inst, central, store
 }
 
 func refStrings(c *catalog.Catalog) []string {
@@ -73,13 +81,7 @@ func TestDiscoveredSyncRecordsTheTip(t *testing.T) {
 	check(t, fake.CreateRepo("acme", "empty", "main"))
 	tip, err := fake.Commit("acme", "web", "trunk", githubtest.Files{"catalog-info.yaml": githubtest.Text(validDoc)}, "describe")
 	check(t, err)
-	inst, err := fake.CreateInstallation(app.ID, "acme")
-	check(t, err)
-	apps, err := gh.NewApps(app.ID, app.PrivateKeyPEM, fake.URL())
-	check(t, err)
-	central := filepath.Join(t.TempDir(), "catalog.git")
-	store, err := catalog.Open(central)
-	check(t, err)
+	apps, inst, central, store := installed(t, fake, app)
 	r := NewRunner(apps, store, nil).WithReserve(apps)
 	for _, name := range []string{"empty", "web"} {
 		job := &river.Job[SyncArgs]{Args: SyncArgs{InstallationID: inst, Owner: "acme", Repo: name,
