@@ -1,6 +1,7 @@
 package catalog
 
 import (
+	"bytes"
 	"context"
 	"os"
 	"path/filepath"
@@ -145,4 +146,33 @@ func BenchmarkLoad(b *testing.B) {
 		}
 		reportMS(b)
 	})
+}
+
+// TestLoadSkipsOversizedFiles reads a catalog where someone committed a
+// file larger than any descriptor may be: it is left out, not read whole.
+func TestLoadSkipsOversizedFiles(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	gitCLI(t, dir, "init", "-q", "-b", "main")
+	files := map[string][]byte{
+		"catalog/default/component/a.yaml":   []byte(component("a", "t")),
+		"catalog/default/component/big.yaml": append([]byte(component("big", "t")+"# "), bytes.Repeat([]byte("x"), int(descriptor.DefaultMaxBytes))...),
+	}
+	for p, data := range files {
+		if err := os.MkdirAll(filepath.Join(dir, filepath.Dir(p)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, p), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	gitCLI(t, dir, "add", ".")
+	gitCLI(t, dir, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "-m", "big")
+	c, err := Load(context.Background(), dir, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Len() != 1 || !c.Has(descriptor.Ref{Kind: "component", Namespace: "default", Name: "a"}) {
+		t.Errorf("loaded %v, want only component a", c.Refs())
+	}
 }
