@@ -84,7 +84,9 @@ type Target struct {
 	Name        string
 }
 
-func (t Target) String() string { return fmt.Sprintf("%q on %s/%s@%s", t.Name, t.Owner, t.Repo, t.HeadSHA) }
+func (t Target) String() string {
+	return fmt.Sprintf("%q on %s/%s@%s", t.Name, t.Owner, t.Repo, t.HeadSHA)
+}
 
 // Output is what a check found, as it should appear on GitHub.
 type Output struct {
