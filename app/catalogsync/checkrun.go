@@ -4,47 +4,41 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"time"
-
-	"github.com/google/go-github/v62/github"
 
 	"github.com/portico-dev/portico/app/catalog"
+	"github.com/portico-dev/portico/app/checkrun"
 )
 
 // CheckName is the name of the check run that reports a sync that left
 // entities unrecorded.
 const CheckName = "portico / catalog sync"
 
-// annotationsPerRequest is GitHub's cap on annotations in one request.
-const annotationsPerRequest = 50
+// seeAll tells people how to see the findings a check run leaves out.
+const seeAll = "Run `portico validate` in the repository to see every finding."
+
+// WithChecks sets how the sync's check runs are published: the App's
+// installations' checks API and the publisher's limits.
+func (r *Runner) WithChecks(apis checkrun.Installations, cfg checkrun.Config) *Runner {
+	r.checks, r.publish = apis, cfg
+	return r
+}
 
 // postCheckRun reports what a sync could not record as a neutral check
 // run on the commit: the push is already on the default branch, so it
 // informs rather than blocks.
-func postCheckRun(ctx context.Context, c *github.Client, a SyncArgs, res catalog.Result, now time.Time) error {
-	title := fmt.Sprintf("%d invalid, %d conflicting entities not recorded", len(res.Invalid), len(res.Conflicts))
-	summary := summarize(res)
-	anns := annotations(res)
-	first := anns[:min(len(anns), annotationsPerRequest)]
-	run, _, err := c.Checks.CreateCheckRun(ctx, a.Owner, a.Repo, github.CreateCheckRunOptions{
-		Name: CheckName, HeadSHA: a.HeadSHA, Status: github.String("completed"),
-		Conclusion: github.String("neutral"), CompletedAt: &github.Timestamp{Time: now},
-		Output: &github.CheckRunOutput{Title: &title, Summary: &summary, Annotations: first},
-	})
+func (r *Runner) postCheckRun(ctx context.Context, a SyncArgs, res catalog.Result) (checkrun.Published, error) {
+	api, err := r.checks.Checks(a.InstallationID)
 	if err != nil {
-		return fmt.Errorf("create check run: %w", err)
+		return checkrun.Published{}, err
 	}
-	for rest := anns[len(first):]; len(rest) > 0; {
-		batch := rest[:min(len(rest), annotationsPerRequest)]
-		rest = rest[len(batch):]
-		_, _, err := c.Checks.UpdateCheckRun(ctx, a.Owner, a.Repo, run.GetID(), github.UpdateCheckRunOptions{
-			Name: CheckName, Output: &github.CheckRunOutput{Title: &title, Summary: &summary, Annotations: batch},
-		})
-		if err != nil {
-			return fmt.Errorf("update check run: %w", err)
-		}
-	}
-	return nil
+	t := checkrun.Target{Owner: a.Owner, Repo: a.Repo, HeadSHA: a.HeadSHA, Name: CheckName}
+	return checkrun.New(api, r.publish).Publish(ctx, t, checkrun.Output{
+		Title:       fmt.Sprintf("%d invalid, %d conflicting entities not recorded", len(res.Invalid), len(res.Conflicts)),
+		Summary:     summarize(res),
+		Conclusion:  checkrun.Neutral,
+		Annotations: annotations(res),
+		SeeAll:      seeAll,
+	})
 }
 
 // summarize lists the entities not recorded, with their source files and
@@ -80,14 +74,14 @@ func nameOr(ref string) string {
 }
 
 // annotations places every finding of the invalid entities at its line.
-func annotations(res catalog.Result) []*github.CheckRunAnnotation {
-	var out []*github.CheckRunAnnotation
+func annotations(res catalog.Result) []checkrun.Annotation {
+	var out []checkrun.Annotation
 	for _, inv := range res.Invalid {
 		for _, f := range inv.Findings {
 			line := max(f.Line, 1)
-			out = append(out, &github.CheckRunAnnotation{
-				Path: github.String(inv.SourcePath), StartLine: github.Int(line), EndLine: github.Int(line),
-				AnnotationLevel: github.String("warning"), Title: github.String(f.Rule), Message: github.String(f.Message),
+			out = append(out, checkrun.Annotation{
+				Path: inv.SourcePath, StartLine: line, EndLine: line,
+				Level: checkrun.Warning, Title: f.Rule, Message: f.Message,
 			})
 		}
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/portico-dev/portico/app/catalog"
+	"github.com/portico-dev/portico/app/checkrun"
 	"github.com/portico-dev/portico/app/descriptor"
 	"github.com/portico-dev/portico/app/gh"
 	"github.com/portico-dev/portico/app/validate"
@@ -42,6 +43,8 @@ type Runner struct {
 	now     func() time.Time
 	syncs   *prometheus.CounterVec // nil: not counted
 	limits  RateLimits             // nil: discovered syncs keep no reserve
+	checks  checkrun.Installations
+	publish checkrun.Config
 }
 
 // NewRunner returns a Runner that records into store.
@@ -50,7 +53,7 @@ func NewRunner(clients Clients, store Syncer, log *slog.Logger) *Runner {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Runner{clients: clients, store: store, matcher: m, log: log, now: time.Now}
+	return &Runner{clients: clients, store: store, matcher: m, log: log, now: time.Now, checks: checkrun.FromClients(clients, 0)}
 }
 
 // Work records one repository's descriptors at one commit. Errors that a
@@ -95,9 +98,11 @@ func (r *Runner) Work(ctx context.Context, job *river.Job[SyncArgs]) error {
 	if !res.Failed() {
 		return nil
 	}
-	if err := postCheckRun(ctx, c, a, res, r.now()); err != nil {
+	pub, err := r.postCheckRun(ctx, a, res)
+	if err != nil {
 		return r.jobError(log, err)
 	}
+	log.Info("unrecorded entities reported", "check_run", pub.RunID, "writes", pub.Writes, "annotations", pub.Annotated, "omitted", pub.Omitted)
 	return nil
 }
 

@@ -17,6 +17,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/portico-dev/portico/app/catalog"
+	"github.com/portico-dev/portico/app/checkrun"
 	"github.com/portico-dev/portico/app/descriptor"
 )
 
@@ -60,6 +61,9 @@ func (f *fakeGitHub) client(t *testing.T) *github.Client {
 		f.mu.Unlock()
 		json.NewEncoder(w).Encode(map[string]any{"id": 7})
 	}
+	mux.HandleFunc("GET /repos/acme/web/commits/{sha}/check-runs", func(w http.ResponseWriter, r *http.Request) {
+		json.NewEncoder(w).Encode(map[string]any{"total_count": 0, "check_runs": []any{}})
+	})
 	mux.HandleFunc("POST /repos/acme/web/check-runs", record)
 	mux.HandleFunc("PATCH /repos/acme/web/check-runs/7", record)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -132,7 +136,7 @@ func TestWorkReportsInvalidEntities(t *testing.T) {
 	t.Parallel()
 	f := &fakeGitHub{}
 	var findings []descriptor.Finding
-	for i := range annotationsPerRequest + 5 {
+	for i := range checkrun.AnnotationsPerRequest + 5 {
 		findings = append(findings, descriptor.Finding{Severity: descriptor.SeverityError, Rule: "r", Message: "bad", Line: i + 1})
 	}
 	rec := &recorder{res: catalog.Result{
@@ -148,7 +152,7 @@ func TestWorkReportsInvalidEntities(t *testing.T) {
 	create := f.checkRuns[0]
 	out := create["output"].(map[string]any)
 	if create["name"] != CheckName || create["conclusion"] != "neutral" || create["head_sha"] != headSHA ||
-		len(out["annotations"].([]any)) != annotationsPerRequest {
+		len(out["annotations"].([]any)) != checkrun.AnnotationsPerRequest {
 		t.Errorf("create = %v", create)
 	}
 	summary := out["summary"].(string)
@@ -202,5 +206,29 @@ func TestWorkLeavesARemovedRepositoryOut(t *testing.T) {
 	}
 	if len(f.checkRuns) != 0 {
 		t.Errorf("posted %d check run requests", len(f.checkRuns))
+	}
+}
+
+// TestWorkCutsALargeReport: a push with thousands of invalid entities
+// used to get a 422 from GitHub for a summary over its limit.
+func TestWorkCutsALargeReport(t *testing.T) {
+	t.Parallel()
+	f := &fakeGitHub{}
+	var invalid []catalog.Invalid
+	for i := range 3000 {
+		invalid = append(invalid, catalog.Invalid{
+			SourcePath: fmt.Sprintf("services/%d/catalog-info.yaml", i), Entity: fmt.Sprintf("component:default/service-%d", i),
+			Findings: []descriptor.Finding{{Severity: descriptor.SeverityError, Rule: "backstage/metadata.name", Message: strings.Repeat("too long ", 5), Line: 3}},
+		})
+	}
+	if err := work(t, f, &recorder{res: catalog.Result{Invalid: invalid}}); err != nil {
+		t.Fatal(err)
+	}
+	out := f.checkRuns[0]["output"].(map[string]any)
+	if s := out["summary"].(string); len(s) > checkrun.SummaryLimit || !strings.Contains(s, "cut") {
+		t.Errorf("summary of %d bytes, want at most %d and a note that it was cut", len(s), checkrun.SummaryLimit)
+	}
+	if want := checkrun.DefaultMaxAnnotations / checkrun.AnnotationsPerRequest; len(f.checkRuns) != want {
+		t.Errorf("%d check run requests, want %d (the annotation cap)", len(f.checkRuns), want)
 	}
 }

@@ -11,6 +11,32 @@ import (
 // positive, limits FindRun to the App's own runs.
 func GitHub(c *github.Client, appID int64) API { return &githubAPI{c: c, appID: appID} }
 
+// Clients gives an installation's go-github client; *gh.Apps is one.
+type Clients interface {
+	Installation(id int64) (*github.Client, error)
+}
+
+// Installations hands out the API of each installation.
+type Installations interface {
+	Checks(installation int64) (API, error)
+}
+
+// FromClients adapts Clients to Installations for the App appID.
+func FromClients(c Clients, appID int64) Installations { return clientsAPIs{c: c, appID: appID} }
+
+type clientsAPIs struct {
+	c     Clients
+	appID int64
+}
+
+func (a clientsAPIs) Checks(installation int64) (API, error) {
+	c, err := a.c.Installation(installation)
+	if err != nil {
+		return nil, err
+	}
+	return GitHub(c, a.appID), nil
+}
+
 type githubAPI struct {
 	c     *github.Client
 	appID int64
