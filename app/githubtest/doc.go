@@ -7,12 +7,14 @@
 //
 // Every REST request is validated against GitHub's own OpenAPI
 // description (testdata/github/api.github.com.json, embedded gzipped): a
-// path or method the description does not know gets 404, invalid
-// parameters or bodies get 422, and both are recorded as Violations; a
-// Server made with a testing.TB fails its test at cleanup when any were
-// recorded. Responses are completed to the description's schemas (every
-// required property present, as GitHub sends them) and validated too, as
-// are outgoing webhook payloads.
+// path or method the description does not know gets 404, and so does a
+// path it leaves out that a kept operation's parameters would fit (such
+// as .../commits/SHA/status for "get a commit": the violation names the
+// operation to add); invalid parameters or bodies get 422; all are
+// recorded as Violations, and a Server made with a testing.TB fails its
+// test at cleanup when any were recorded. Responses are completed to the
+// description's schemas (every required property present, as GitHub sends
+// them) and validated too, as are outgoing webhook payloads.
 //
 // State: apps, installations, tokens, pull requests, check runs, comments
 // and deliveries live in memory; repositories are bare Git repositories

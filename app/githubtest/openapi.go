@@ -29,14 +29,15 @@ var specGzip []byte
 // spec is GitHub's OpenAPI description, trimmed, with a router over its
 // paths. It is loaded once per process and never modified.
 type spec struct {
-	doc    *openapi3.T
-	routes []*route
-	hooks  map[string]*openapi3.SchemaRef // payload schemas by x-webhooks key
+	doc         *openapi3.T
+	routes      []*route
+	undescribed []*undescribedPath
+	hooks       map[string]*openapi3.SchemaRef // payload schemas by x-webhooks key
 }
 
-// route is one operation of the description.
-type route struct {
-	kin      routers.Route
+// template is a path template split into segments.
+type template struct {
+	path     string
 	segments []segment
 	literals int
 	multi    bool
@@ -48,6 +49,20 @@ type segment struct {
 	literal string
 	param   string
 	multi   bool
+}
+
+// route is one operation of the description.
+type route struct {
+	template
+	kin routers.Route
+}
+
+// undescribedPath is a path of GitHub's full description that the trimmed
+// one leaves out but that shares some request path with a kept one, as
+// trim-openapi.go records them under x-portico-undescribed.
+type undescribedPath struct {
+	template
+	operations map[string]string // operationId by lower-case method
 }
 
 var loadSpec = sync.OnceValues(func() (*spec, error) {
@@ -65,44 +80,63 @@ var loadSpec = sync.OnceValues(func() (*spec, error) {
 	}
 	s := &spec{doc: doc}
 	s.routes = buildRoutes(doc)
+	if s.undescribed, err = undescribedPaths(doc); err != nil {
+		return nil, err
+	}
 	if s.hooks, err = webhookSchemas(doc); err != nil {
 		return nil, err
 	}
 	return s, nil
 })
 
+func newTemplate(path string, multi map[string]bool) template {
+	t := template{path: path}
+	for _, part := range strings.Split(strings.TrimPrefix(path, "/"), "/") {
+		seg := segment{literal: part}
+		if strings.HasPrefix(part, "{") && strings.HasSuffix(part, "}") {
+			seg = segment{param: part[1 : len(part)-1]}
+			seg.multi = multi[seg.param]
+			t.multi = t.multi || seg.multi
+		} else {
+			t.literals++
+		}
+		t.segments = append(t.segments, seg)
+	}
+	return t
+}
+
+// moreSpecific reports whether t wins over u for a path both fit: more
+// literal segments, or as many and no multi-segment parameter where u has
+// one; so /commits/{ref}/check-runs wins over /commits/{ref} for
+// "abc/check-runs".
+func (t *template) moreSpecific(u *template) bool {
+	if t.literals != u.literals {
+		return t.literals > u.literals
+	}
+	return !t.multi && u.multi
+}
+
+// ranksBefore orders templates most specific first, then as tie says.
+func ranksBefore(a, b *template, tie bool) bool {
+	if a.moreSpecific(b) || b.moreSpecific(a) {
+		return a.moreSpecific(b)
+	}
+	return tie
+}
+
 func buildRoutes(doc *openapi3.T) []*route {
 	var routes []*route
 	for path, item := range doc.Paths.Map() {
 		for method, op := range item.Operations() {
-			rt := &route{kin: routers.Route{Spec: doc, Path: path, PathItem: item, Method: method, Operation: op}}
-			multi := multiSegmentParams(item, op)
-			for _, part := range strings.Split(strings.TrimPrefix(path, "/"), "/") {
-				seg := segment{literal: part}
-				if strings.HasPrefix(part, "{") && strings.HasSuffix(part, "}") {
-					seg = segment{param: part[1 : len(part)-1]}
-					seg.multi = multi[seg.param]
-					rt.multi = rt.multi || seg.multi
-				} else {
-					rt.literals++
-				}
-				rt.segments = append(rt.segments, seg)
-			}
-			routes = append(routes, rt)
+			routes = append(routes, &route{
+				template: newTemplate(path, multiSegmentParams(item, op)),
+				kin:      routers.Route{Spec: doc, Path: path, PathItem: item, Method: method, Operation: op},
+			})
 		}
 	}
-	// Most literal segments first, then single-segment parameters before
-	// multi-segment ones, so /commits/{ref}/check-runs wins over
-	// /commits/{ref} for "abc/check-runs".
 	sort.Slice(routes, func(i, j int) bool {
 		a, b := routes[i], routes[j]
-		if a.literals != b.literals {
-			return a.literals > b.literals
-		}
-		if a.multi != b.multi {
-			return !a.multi
-		}
-		return a.kin.Path+a.kin.Method < b.kin.Path+b.kin.Method
+		return ranksBefore(&a.template, &b.template, a.kin.Path+a.kin.Method < b.kin.Path+b.kin.Method)
 	})
 	return routes
 }
@@ -117,6 +151,37 @@ func multiSegmentParams(item *openapi3.PathItem, op *openapi3.Operation) map[str
 		}
 	}
 	return multi
+}
+
+// undescribedPaths reads x-portico-undescribed, most specific first.
+func undescribedPaths(doc *openapi3.T) ([]*undescribedPath, error) {
+	ext, ok := doc.Extensions["x-portico-undescribed"]
+	if !ok {
+		return nil, fmt.Errorf("x-portico-undescribed missing: run testdata/github/trim-openapi.sh")
+	}
+	raw, err := json.Marshal(ext)
+	if err != nil {
+		return nil, fmt.Errorf("read x-portico-undescribed: %w", err)
+	}
+	var paths map[string]struct {
+		Operations   map[string]string `json:"operations"`
+		MultiSegment []string          `json:"multi-segment"`
+	}
+	if err := json.Unmarshal(raw, &paths); err != nil {
+		return nil, fmt.Errorf("read x-portico-undescribed: %w", err)
+	}
+	var out []*undescribedPath
+	for path, p := range paths {
+		multi := map[string]bool{}
+		for _, name := range p.MultiSegment {
+			multi[name] = true
+		}
+		out = append(out, &undescribedPath{template: newTemplate(path, multi), operations: p.Operations})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		return ranksBefore(&out[i].template, &out[j].template, out[i].path < out[j].path)
+	})
+	return out, nil
 }
 
 // webhookSchemas reads x-webhooks, which the loader keeps as a raw
@@ -153,25 +218,72 @@ func webhookSchemas(doc *openapi3.T) (map[string]*openapi3.SchemaRef, error) {
 }
 
 // match finds the operation for a request path (escaped, without the
-// /api/v3 prefix). found reports whether the path exists for some method.
-func (s *spec) match(method, escapedPath string) (rt *route, params map[string]string, found bool) {
+// /api/v3 prefix); when there is none, unknown says why.
+//
+// The trimmed description alone would hand a path it leaves out to a kept
+// operation whose parameters fit it: GET .../commits/SHA/pulls to "get a
+// commit" with ref "SHA/pulls", GET .../pulls/comments to "get a pull
+// request" that then fails on its number. So a path that fits one of the
+// paths x-portico-undescribed lists is refused, naming that path's
+// operation, unless the kept route it fits is more specific (as the
+// router ranks them); a tie is refused too, since GitHub's answer cannot
+// be known from the trimmed description. A ref with slashes
+// ("feature/x") fits no listed path and still routes to "get a commit".
+func (s *spec) match(method, escapedPath string) (rt *route, params map[string]string, unknown string) {
 	parts := strings.Split(strings.TrimPrefix(escapedPath, "/"), "/")
+	var best *route // the most specific route for the path, any method
 	for _, r := range s.routes {
 		p, ok := r.matchPath(parts)
 		if !ok {
 			continue
 		}
-		found = true
+		if best == nil {
+			best = r
+		}
 		if r.kin.Method == method {
-			return r, p, true
+			rt, params = r, p
+			break
 		}
 	}
-	return nil, nil, found
+	if why := s.undescribedFit(method, parts, best); why != "" {
+		return nil, nil, why
+	}
+	switch {
+	case rt != nil:
+		return rt, params, ""
+	case best != nil:
+		return nil, nil, "method not allowed by GitHub's description"
+	}
+	return nil, nil, "no such path in GitHub's description"
 }
 
-func (r *route) matchPath(parts []string) (map[string]string, bool) {
-	segs := r.segments
-	if len(parts) < len(segs) || (!r.multi && len(parts) != len(segs)) {
+// undescribedFit explains why a path that fits a path of the full
+// description left out of the trimmed one, no less specific than the best
+// kept route, is refused; "" when there is none.
+func (s *spec) undescribedFit(method string, parts []string, best *route) string {
+	for _, u := range s.undescribed {
+		if best != nil && best.moreSpecific(&u.template) {
+			break
+		}
+		if _, ok := u.matchPath(parts); !ok {
+			continue
+		}
+		taken := ""
+		if best != nil {
+			taken = "; routed on the trimmed one it would be taken for " + best.path
+		}
+		if op, ok := u.operations[strings.ToLower(method)]; ok {
+			return fmt.Sprintf("%s %s (%s) is in GitHub's description but not in the trimmed one: add it to testdata/github/trim-openapi.go%s",
+				method, u.path, op, taken)
+		}
+		return fmt.Sprintf("method not allowed by GitHub's description of %s, a path the trimmed one leaves out%s", u.path, taken)
+	}
+	return ""
+}
+
+func (t *template) matchPath(parts []string) (map[string]string, bool) {
+	segs := t.segments
+	if len(parts) < len(segs) || (!t.multi && len(parts) != len(segs)) {
 		return nil, false
 	}
 	params := map[string]string{}

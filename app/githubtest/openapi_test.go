@@ -83,6 +83,68 @@ func TestViolations(t *testing.T) {
 	}
 }
 
+// TestRouting checks that a path the trimmed description leaves out is
+// refused, naming its operation, rather than taken for a kept operation
+// whose parameters would fit it, while a ref with slashes still routes.
+func TestRouting(t *testing.T) {
+	t.Parallel()
+	sp, err := loadSpec()
+	must(t, err)
+	sha := strings.Repeat("a", 40)
+	cases := []struct {
+		method, path string
+		route        string            // the operation, or "" for a refusal
+		params       map[string]string // besides owner and repo
+		refusal      string            // in the refusal's reason
+	}{
+		{"GET", "/repos/acme/web/commits/feature/x", "GET /repos/{owner}/{repo}/commits/{ref}", map[string]string{"ref": "feature/x"}, ""},
+		{"GET", "/repos/acme/web/commits/" + sha, "GET /repos/{owner}/{repo}/commits/{ref}", map[string]string{"ref": sha}, ""},
+		{"GET", "/repos/acme/web/commits/" + sha + "/pulls", "", nil, "(repos/list-pull-requests-associated-with-commit)"},
+		{"GET", "/repos/acme/web/commits/feature/x/check-runs", "GET /repos/{owner}/{repo}/commits/{ref}/check-runs", map[string]string{"ref": "feature/x"}, ""},
+		{"GET", "/repos/acme/web/contents/a/b/c.yaml", "GET /repos/{owner}/{repo}/contents/{path}", map[string]string{"path": "a/b/c.yaml"}, ""},
+		{"GET", "/repos/acme/web/commits/" + sha + "/branches-where-head", "", nil,
+			"GET /repos/{owner}/{repo}/commits/{commit_sha}/branches-where-head (repos/list-branches-for-head-commit) is in GitHub's description but not in the trimmed one"},
+		{"GET", "/repos/acme/web/commits/" + sha + "/status", "", nil,
+			"GET /repos/{owner}/{repo}/commits/{ref}/status (repos/get-combined-status-for-ref)"},
+		{"GET", "/repos/acme/web/commits/feature/x/statuses", "", nil, "(repos/list-commit-statuses-for-ref)"},
+		{"POST", "/repos/acme/web/commits/" + sha + "/comments", "", nil, "(repos/create-commit-comment)"},
+		{"DELETE", "/repos/acme/web/commits/" + sha + "/status", "", nil,
+			"method not allowed by GitHub's description of /repos/{owner}/{repo}/commits/{ref}/status"},
+		{"GET", "/repos/acme/web/pulls/comments", "", nil, "(pulls/list-review-comments-for-repo)"},
+		{"GET", "/repos/acme/web/pulls/comments/5", "", nil, "(pulls/get-review-comment)"},
+		{"GET", "/repos/acme/web/branches", "", nil, "no such path in GitHub's description"},
+	}
+	for _, tc := range cases {
+		rt, params, unknown := sp.match(tc.method, tc.path)
+		got := ""
+		if rt != nil {
+			got = rt.key()
+			tc.params["owner"], tc.params["repo"] = "acme", "web"
+		}
+		if got != tc.route || fmt.Sprint(params) != fmt.Sprint(tc.params) || !strings.Contains(unknown, tc.refusal) || (rt == nil) == (unknown == "") {
+			t.Errorf("%s %s = %q %v %q, want %q %v %q", tc.method, tc.path, got, params, unknown, tc.route, tc.params, tc.refusal)
+		}
+	}
+}
+
+// TestUndescribedPathIsAViolation checks what a client sees for a path
+// the trimmed description leaves out: 404 and a violation that names the
+// operation, as for any unknown endpoint.
+func TestUndescribedPathIsAViolation(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	_, _, err := f.client.Repositories.ListBranchesHeadCommit(t.Context(), "octo-org", "hello", f.sha)
+	v := f.srv.Violations()
+	if status(err) != http.StatusNotFound || len(v) != 1 || v[0].Kind != "unknown endpoint" ||
+		!strings.Contains(v[0].Err, "repos/list-branches-for-head-commit") {
+		t.Errorf("branches-where-head: %v, violations %v", err, v)
+	}
+	f.srv.ResetViolations()
+	if _, _, err := f.client.Repositories.GetCommit(t.Context(), "octo-org", "hello", f.sha, nil); err != nil {
+		t.Errorf("get a commit: %v", err)
+	}
+}
+
 // TestViolationsFailTheTest runs a fake in a test double of its own and
 // checks that a violation fails it at cleanup.
 func TestViolationsFailTheTest(t *testing.T) {

@@ -95,24 +95,21 @@ func (s *Server) serveREST(w http.ResponseWriter, r *http.Request) {
 	r.Body, r.GetBody = io.NopCloser(bytes.NewReader(body)), func() (io.ReadCloser, error) {
 		return io.NopCloser(bytes.NewReader(body)), nil
 	}
-	rt, params, found := s.spec.match(r.Method, path)
+	rt, params, unknown := s.spec.match(r.Method, path)
 	c.rt, c.params, c.cred = rt, params, s.credentials(r)
 	s.count(c, path)
 	b := s.consume(c.cred)
 	if !s.applyFault(c, path, b) {
-		s.route(c, found)
+		s.route(c, unknown)
 	}
 	s.write(w, c, b)
 }
 
-// route validates the request and calls its handler.
-func (s *Server) route(c *call, found bool) {
+// route validates the request and calls its handler; unknown says why
+// there is no operation for it.
+func (s *Server) route(c *call, unknown string) {
 	if c.rt == nil {
-		why := "no such path in GitHub's description"
-		if found {
-			why = "method not allowed by GitHub's description"
-		}
-		c.violation("unknown endpoint", why)
+		c.violation("unknown endpoint", unknown)
 		c.error(http.StatusNotFound, "Not Found")
 		return
 	}

@@ -3,7 +3,10 @@
 // trim-openapi keeps, from GitHub's api.github.com.json, only the operations
 // and webhooks that portico uses, plus every component they reference
 // (transitively), and drops examples, so the fake GitHub validates against
-// GitHub's own description without carrying 13 MB of it.
+// GitHub's own description without carrying 13 MB of it. Under
+// x-portico-undescribed it lists the paths left out that share a request
+// path with a kept one, so that the fake refuses such a request rather
+// than take it for the kept operation.
 //
 //	go run ./testdata/github/trim-openapi.go SRC.json DST.json
 package main
@@ -96,6 +99,7 @@ func run(src, dst string) error {
 		return err
 	}
 	out["paths"], out["x-webhooks"] = strip(paths), strip(hooks)
+	out["x-portico-undescribed"] = undescribed(doc, paths)
 	out["components"] = closure(doc["components"].(map[string]any), out)
 	b, err := json.MarshalIndent(out, "", " ")
 	if err != nil {
@@ -231,4 +235,130 @@ func mappingRefs(m map[string]any, acc []string) []string {
 		}
 	}
 	return acc
+}
+
+// undescribed lists the paths of the full description that the trimmed one
+// leaves out but that share some request path with a kept one: routed on
+// the trimmed description alone, such a request would be taken for the
+// kept operation (GET .../commits/SHA/status for "get a commit" with ref
+// "SHA/status", GET .../pulls/comments for "get a pull request"). The fake
+// refuses those requests when the left-out path is the more specific one,
+// naming it; which one is more specific is the router's rule, so every
+// overlap is recorded here. Each entry has the path's operations (method
+// to operationId) and its multi-segment parameters.
+func undescribed(doc, kept map[string]any) map[string]any {
+	all := doc["paths"].(map[string]any)
+	params := doc["components"].(map[string]any)["parameters"].(map[string]any)
+	keptPatterns := map[string][]string{}
+	for path := range kept {
+		keptPatterns[path] = pattern(path, multiSegment(all[path].(map[string]any), params))
+	}
+	out := map[string]any{}
+	for path, v := range all {
+		if kept[path] != nil {
+			continue
+		}
+		item := v.(map[string]any)
+		multi := multiSegment(item, params)
+		p := pattern(path, multi)
+		for _, k := range keptPatterns {
+			if overlap(p, k) {
+				out[path] = map[string]any{"operations": operationIDs(item), "multi-segment": sortedKeys(multi)}
+				break
+			}
+		}
+	}
+	return out
+}
+
+// multiSegment names the path parameters of a path item (at path or
+// operation level) that may span slashes.
+func multiSegment(item, components map[string]any) map[string]bool {
+	multi := map[string]bool{}
+	var lists []any
+	for k, v := range item {
+		if k == "parameters" {
+			lists = append(lists, v)
+		} else if op, ok := v.(map[string]any); ok {
+			lists = append(lists, op["parameters"])
+		}
+	}
+	for _, l := range lists {
+		ps, _ := l.([]any)
+		for _, p := range ps {
+			pm, _ := p.(map[string]any)
+			if ref, ok := pm["$ref"].(string); ok {
+				_, name := splitRef(ref)
+				pm, _ = components[name].(map[string]any)
+			}
+			if pm["in"] == "path" && pm["x-multi-segment"] == true {
+				multi[pm["name"].(string)] = true
+			}
+		}
+	}
+	return multi
+}
+
+func operationIDs(item map[string]any) map[string]any {
+	out := map[string]any{}
+	for method, v := range item {
+		if op, ok := v.(map[string]any); ok && method != "parameters" {
+			out[method] = op["operationId"]
+		}
+	}
+	return out
+}
+
+func sortedKeys(m map[string]bool) []string {
+	out := []string{}
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// pattern spells a path template as the segments a request may have: a
+// literal, "{}" for any one segment, and "{}" then "*" (any further
+// segments) for a multi-segment parameter.
+func pattern(path string, multi map[string]bool) []string {
+	var out []string
+	for _, part := range strings.Split(strings.TrimPrefix(path, "/"), "/") {
+		name, isParam := strings.CutPrefix(part, "{")
+		switch {
+		case !isParam:
+			out = append(out, part)
+		case multi[strings.TrimSuffix(name, "}")]:
+			out = append(out, "{}", "*")
+		default:
+			out = append(out, "{}")
+		}
+	}
+	return out
+}
+
+// overlap reports whether some request path fits both patterns.
+func overlap(a, b []string) bool {
+	memo := map[[2]int]bool{}
+	var fits func(i, j int) bool
+	fits = func(i, j int) bool {
+		key := [2]int{i, j}
+		if v, ok := memo[key]; ok {
+			return v
+		}
+		var v bool
+		switch {
+		case i < len(a) && a[i] == "*":
+			v = fits(i+1, j) || (j < len(b) && fits(i, j+1))
+		case j < len(b) && b[j] == "*":
+			v = fits(i, j+1) || (i < len(a) && fits(i+1, j))
+		case i == len(a) || j == len(b):
+			v = i == len(a) && j == len(b)
+		default:
+			v = (a[i] == b[j] || a[i] == "{}" || b[j] == "{}") && fits(i+1, j+1)
+		}
+		memo[key] = v
+		return v
+	}
+	return fits(0, 0)
 }
