@@ -9,12 +9,14 @@ import (
 )
 
 // settleDelivery marks a delivery processed once none of its jobs is
-// pending; failed if any job did not complete.
+// pending: failed if any job neither completed nor was superseded,
+// superseded if every job was, completed otherwise.
 const settleDelivery = `UPDATE deliveries
 SET processed_at = ?,
-    outcome = CASE WHEN EXISTS (
-        SELECT 1 FROM delivery_jobs WHERE delivery_id = ? AND outcome <> 'completed'
-    ) THEN 'failed' ELSE 'completed' END
+    outcome = CASE
+        WHEN EXISTS (SELECT 1 FROM delivery_jobs WHERE delivery_id = ? AND outcome NOT IN ('completed', 'superseded')) THEN 'failed'
+        WHEN EXISTS (SELECT 1 FROM delivery_jobs WHERE delivery_id = ? AND outcome = 'completed') THEN 'completed'
+        ELSE 'superseded' END
 WHERE id = ? AND NOT EXISTS (
     SELECT 1 FROM delivery_jobs WHERE delivery_id = ? AND outcome IS NULL
 )`
@@ -33,7 +35,7 @@ func finishJobTx(ctx context.Context, tx *sql.Tx, jobID int64, outcome string) e
 	if err != nil {
 		return fmt.Errorf("finish job %d: %w", jobID, err)
 	}
-	res, err := tx.ExecContext(ctx, settleDelivery, time.Now().UTC(), deliveryID, deliveryID, deliveryID)
+	res, err := tx.ExecContext(ctx, settleDelivery, time.Now().UTC(), deliveryID, deliveryID, deliveryID, deliveryID)
 	if err != nil {
 		return fmt.Errorf("settle delivery %s: %w", deliveryID, err)
 	}

@@ -14,6 +14,7 @@ import (
 // Job outcomes, as metric labels and in delivery_jobs.outcome.
 const (
 	outcomeCompleted   = "completed"
+	outcomeSuperseded  = "superseded"
 	outcomeRetry       = "retry"
 	outcomeCancelled   = "cancelled"
 	outcomeDiscarded   = "discarded"
@@ -45,9 +46,11 @@ type worker[T river.JobArgs] struct {
 	q *Queue
 }
 
-// Work runs one attempt of job.
+// Work runs one attempt of job, with the job's identity in ctx (see
+// DeliveryID and Logger).
 func (w *worker[T]) Work(ctx context.Context, job *river.Job[T]) error {
 	start := time.Now()
+	ctx = withJob(ctx, job.JobRow)
 	outcome, err := w.attempt(ctx, job)
 	w.q.metrics.observeJob(job.Kind, outcome, time.Since(start))
 	return err
@@ -85,13 +88,13 @@ func safeWork[T river.JobArgs](ctx context.Context, job *river.Job[T], work func
 func finish[T river.JobArgs](ctx context.Context, q *Queue, job *river.Job[T], key string, err, cause error) (string, error) {
 	var snooze *river.JobSnoozeError
 	var cancel *river.JobCancelError
+	sup, isSuperseded := superseded(err)
 	switch {
 	case err == nil:
-		if err := complete(ctx, q, job.ID, key); err != nil {
-			q.release(ctx, key, job.ID)
-			return outcomeRetry, fmt.Errorf("record completion: %w", err)
-		}
-		return outcomeCompleted, nil
+		return succeed(ctx, q, job.ID, key, outcomeCompleted)
+	case isSuperseded:
+		Logger(ctx, q.opts.Logger).InfoContext(ctx, "job superseded", "reason", sup.Reason)
+		return succeed(ctx, q, job.ID, key, outcomeSuperseded)
 	case errors.As(err, &snooze):
 		q.release(ctx, key, job.ID)
 		return outcomeSnoozed, err
@@ -112,18 +115,29 @@ func finish[T river.JobArgs](ctx context.Context, q *Queue, job *river.Job[T], k
 	}
 }
 
+// succeed settles a job that River is to record completed, under
+// outcome (completed or superseded), and returns River's error: nil, or
+// a retry if the bookkeeping could not be written.
+func succeed(ctx context.Context, q *Queue, jobID int64, key, outcome string) (string, error) {
+	if err := complete(ctx, q, jobID, key, outcome); err != nil {
+		q.release(ctx, key, jobID)
+		return outcomeRetry, fmt.Errorf("record completion: %w", err)
+	}
+	return outcome, nil
+}
+
 // complete settles a successful job's delivery and releases its key, in
 // one transaction, before River records the job completed. Doing it inside
 // River's completion (river.JobCompleteTx) would be atomic but costs a
 // second completion per job, which on SQLite is most of a job's database
 // time. If the process dies between the two, the rescued job runs again:
 // handlers are idempotent, and so is this.
-func complete(ctx context.Context, q *Queue, jobID int64, key string) error {
+func complete(ctx context.Context, q *Queue, jobID int64, key, outcome string) error {
 	return q.writer.do(ctx, 0, func(ctx context.Context, tx *sql.Tx) error {
 		if err := releaseTx(ctx, tx, key, jobID); err != nil {
 			return err
 		}
-		return finishJobTx(ctx, tx, jobID, outcomeCompleted)
+		return finishJobTx(ctx, tx, jobID, outcome)
 	})
 }
 
@@ -139,6 +153,6 @@ func (q *Queue) fail(ctx context.Context, jobID int64, key, outcome string) {
 		return finishJobTx(ctx, tx, jobID, outcome)
 	})
 	if err != nil {
-		q.opts.Logger.ErrorContext(ctx, "jobs: record final failure", "job_id", jobID, "error", err)
+		Logger(ctx, q.opts.Logger).ErrorContext(ctx, "jobs: record final failure", "error", err)
 	}
 }

@@ -16,6 +16,7 @@ type metrics struct {
 	records    prometheus.Counter
 	duplicates prometheus.Counter
 	durations  *prometheus.HistogramVec
+	superseded *prometheus.CounterVec
 	batches    prometheus.Histogram
 	inbox      prometheus.Histogram
 }
@@ -35,9 +36,13 @@ func newMetrics(reg prometheus.Registerer, read *sql.DB) (*metrics, error) {
 		}),
 		durations: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "portico_job_duration_seconds",
-			Help:    "Job attempts by kind and outcome (completed, retry, cancelled, discarded, snoozed, interrupted).",
+			Help:    "Job attempts by kind and outcome (completed, superseded, retry, cancelled, discarded, snoozed, interrupted).",
 			Buckets: prometheus.ExponentialBuckets(0.005, 2.5, 12),
 		}, []string{"kind", "outcome"}),
+		superseded: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "portico_jobs_superseded_total",
+			Help: "Jobs that ended superseded: their work no longer decided anything (a check for a head since moved past).",
+		}, []string{"kind"}),
 		batches: prometheus.NewHistogram(prometheus.HistogramOpts{
 			Name:    "portico_db_commit_batch_size",
 			Help:    "Writes grouped into one database commit.",
@@ -49,7 +54,7 @@ func newMetrics(reg prometheus.Registerer, read *sql.DB) (*metrics, error) {
 			Buckets: prometheus.ExponentialBuckets(1, 2, 10),
 		}),
 	}
-	for _, c := range []prometheus.Collector{m.records, m.duplicates, m.durations, m.batches, m.inbox, depthCollector{read}} {
+	for _, c := range []prometheus.Collector{m.records, m.duplicates, m.durations, m.superseded, m.batches, m.inbox, depthCollector{read}} {
 		if err := reg.Register(c); err != nil {
 			return nil, fmt.Errorf("register queue metrics: %w", err)
 		}
@@ -66,6 +71,9 @@ func (m *metrics) recorded(duplicate bool) {
 
 func (m *metrics) observeJob(kind, outcome string, d time.Duration) {
 	m.durations.WithLabelValues(kind, outcome).Observe(d.Seconds())
+	if outcome == outcomeSuperseded {
+		m.superseded.WithLabelValues(kind).Inc()
+	}
 }
 
 func (m *metrics) observeBatch(n int) { m.batches.Observe(float64(n)) }

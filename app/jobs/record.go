@@ -16,8 +16,12 @@ import (
 const (
 	// OutcomeQueued: some of the delivery's jobs have not finished.
 	OutcomeQueued = "queued"
-	// OutcomeCompleted: every job of the delivery completed.
+	// OutcomeCompleted: every job of the delivery completed, or was
+	// superseded with at least one completed.
 	OutcomeCompleted = "completed"
+	// OutcomeSuperseded: every job of the delivery was superseded (see
+	// Superseded): the delivery's work was overtaken by a later one.
+	OutcomeSuperseded = "superseded"
 	// OutcomeFailed: every job finished and at least one was cancelled or
 	// ran out of attempts.
 	OutcomeFailed = "failed"
@@ -138,8 +142,9 @@ func (q *Queue) recordTogether(ctx context.Context, tx *sql.Tx, ops []*op) error
 	var owner []int // owner[i] indexes stored for params[i]
 	for i, o := range stored {
 		ids[i] = o.rec.d.ID
-		params = append(params, o.rec.params...)
-		for range o.rec.params {
+		meta := deliveryMetadata(o.rec.d.ID)
+		for _, p := range o.rec.params {
+			params = append(params, withMetadata(p, meta))
 			owner = append(owner, i)
 		}
 	}
@@ -158,6 +163,19 @@ func (q *Queue) recordTogether(ctx context.Context, tx *sql.Tx, ops []*op) error
 		}
 	}
 	return markIgnored(ctx, tx, ignored)
+}
+
+// withMetadata returns p with metadata meta, leaving the args' own
+// InsertOpts in force: River takes each zero field of p.InsertOpts from
+// the args' own (and metadata from p.InsertOpts alone).
+func withMetadata(p river.InsertManyParams, meta []byte) river.InsertManyParams {
+	opts := river.InsertOpts{}
+	if p.InsertOpts != nil {
+		opts = *p.InsertOpts
+	}
+	opts.Metadata = meta
+	p.InsertOpts = &opts
+	return p
 }
 
 // insertDeliveries inserts the deliveries of ops and returns the ops whose
