@@ -46,6 +46,14 @@
 //   - Retries are River's: errors retry with its backoff up to MaxAttempts
 //     (Options.MaxAttempts by default, or the args' own InsertOpts);
 //     river.JobCancel ends a job for good.
+//   - Superseded: a handler whose work no longer decides anything (a check
+//     for a head the pull request has moved past) returns Superseded(reason).
+//     River completes the job (no retry, key released); portico records
+//     it as superseded, in delivery_jobs and in the job metrics.
+//   - Tracing: a job inserted with a delivery carries the delivery's id in
+//     River's job metadata (which unique-by-args ignores), and its context
+//     hands it to DeliveryID and Logger, so that a handler's log lines lead
+//     back to the webhook. Periodic and follow-up jobs have none.
 //   - Success releases the key and settles the delivery's bookkeeping in
 //     one transaction through the group-committing writer, just before
 //     River records the job completed. A crash between the two makes River
@@ -53,12 +61,23 @@
 //     (idempotent) absorb; doing it inside River's completion would cost a
 //     second completion per job.
 //
+// Queues. Jobs run on two River queues, each with its own workers in
+// every process: river.QueueDefault (Options.MaxWorkers, 16 by default)
+// for bulk work such as catalog syncs, and QueueInteractive
+// (Options.InteractiveWorkers, 8) for jobs someone is waiting on, such as
+// a pull request check. River's priorities order what a queue fetches but
+// do not free a worker, so on a single queue sixteen slow syncs would make
+// a check wait for one of them to end. Job args choose the queue through
+// their own InsertOpts().Queue. The periodic prune job runs on the default
+// queue at priority 4, the lowest.
+//
 // Deliveries are marked processed automatically rather than by handlers:
 // each job inserted with a delivery is tracked in delivery_jobs, and when
-// the last of them finishes (completed, cancelled, or out of attempts) the
-// delivery gets processed_at and an outcome: completed when every job
-// completed, failed otherwise. A delivery recorded with no jobs of its own
-// is processed at once with outcome ignored. Handlers need do nothing.
+// the last of them finishes (completed, superseded, cancelled, or out of
+// attempts) the delivery gets processed_at and an outcome: failed if any
+// job was cancelled or ran out of attempts, superseded if every job was
+// superseded, completed otherwise. A delivery recorded with no jobs of its
+// own is processed at once with outcome ignored. Handlers need do nothing.
 //
 // Durability. An accepted delivery is a row in the inbox, committed before
 // Record returns, until its jobs are rows in River's tables, committed

@@ -16,6 +16,10 @@ const pruneBatch = 500
 // pruneEvery is how often processed deliveries past retention are deleted.
 const pruneEvery = time.Hour
 
+// prunePriority is River's lowest: pruning waits behind every other job
+// of its queue.
+const prunePriority = 4
+
 // pruneArgs is the periodic job that deletes old processed deliveries.
 type pruneArgs struct{}
 
@@ -33,7 +37,9 @@ func (q *Queue) registerPrune() []*river.PeriodicJob {
 		return err
 	})
 	return []*river.PeriodicJob{river.NewPeriodicJob(river.PeriodicInterval(pruneEvery),
-		func() (river.JobArgs, *river.InsertOpts) { return pruneArgs{}, nil },
+		func() (river.JobArgs, *river.InsertOpts) {
+			return pruneArgs{}, &river.InsertOpts{Priority: prunePriority}
+		},
 		&river.PeriodicJobOpts{ID: "portico.prune_deliveries", RunOnStart: true})}
 }
 

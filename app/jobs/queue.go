@@ -17,17 +17,26 @@ import (
 	"github.com/portico-dev/portico/app/store"
 )
 
+// QueueInteractive is the River queue for jobs someone is waiting on (a
+// pull request check), with its own workers: River's priorities only order
+// fetching, so on one queue a burst of slow bulk jobs (catalog syncs) would
+// hold every worker while an interactive job waits. Job args choose it
+// through their own InsertOpts().Queue; everything else runs on
+// river.QueueDefault.
+const QueueInteractive = "interactive"
+
 // Defaults for Options' zero values.
 const (
-	DefaultMaxWorkers        = 16
-	DefaultMaxAttempts       = 10 // River's backoff (attempt⁴ s) spreads 10 attempts over about 4 hours
-	DefaultJobTimeout        = time.Minute
-	DefaultKeyLease          = 30 * time.Second
-	DefaultKeyBusySnooze     = 500 * time.Millisecond
-	DefaultMaxBatch          = 256
-	DefaultMaxBatchBytes     = 16 << 20
-	DefaultDeliveryRetention = 7 * 24 * time.Hour
-	DefaultHardStopTimeout   = 5 * time.Second
+	DefaultMaxWorkers         = 16
+	DefaultInteractiveWorkers = 8
+	DefaultMaxAttempts        = 10 // River's backoff (attempt⁴ s) spreads 10 attempts over about 4 hours
+	DefaultJobTimeout         = time.Minute
+	DefaultKeyLease           = 30 * time.Second
+	DefaultKeyBusySnooze      = 500 * time.Millisecond
+	DefaultMaxBatch           = 256
+	DefaultMaxBatchBytes      = 16 << 20
+	DefaultDeliveryRetention  = 7 * 24 * time.Hour
+	DefaultHardStopTimeout    = 5 * time.Second
 )
 
 // Options tune a Queue. The zero value is a sensible production setup.
@@ -37,8 +46,12 @@ type Options struct {
 	// Registerer receives the queue's metrics. Nil means they are kept on a
 	// private registry that nothing scrapes.
 	Registerer prometheus.Registerer
-	// MaxWorkers is how many jobs run at once in this process.
+	// MaxWorkers is how many jobs of river.QueueDefault run at once in
+	// this process.
 	MaxWorkers int
+	// InteractiveWorkers is how many jobs of QueueInteractive run at once
+	// in this process, besides MaxWorkers.
+	InteractiveWorkers int
 	// MaxAttempts is the default number of attempts per job; job args
 	// override it through InsertOpts.
 	MaxAttempts int
@@ -74,6 +87,7 @@ type Options struct {
 func (o Options) withDefaults() Options {
 	o.Logger = cmp.Or(o.Logger, slog.Default())
 	o.MaxWorkers = cmp.Or(o.MaxWorkers, DefaultMaxWorkers)
+	o.InteractiveWorkers = cmp.Or(o.InteractiveWorkers, DefaultInteractiveWorkers)
 	o.MaxAttempts = cmp.Or(o.MaxAttempts, DefaultMaxAttempts)
 	o.JobTimeout = cmp.Or(o.JobTimeout, DefaultJobTimeout)
 	o.RescueStuckJobsAfter = cmp.Or(o.RescueStuckJobsAfter, o.JobTimeout+time.Minute)
@@ -137,9 +151,12 @@ func (q *Queue) riverConfig(periodic []*river.PeriodicJob) *river.Config {
 		MaxAttempts:          q.opts.MaxAttempts,
 		JobTimeout:           q.opts.JobTimeout,
 		RescueStuckJobsAfter: q.opts.RescueStuckJobsAfter,
-		Queues:               map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: q.opts.MaxWorkers}},
-		Workers:              q.workers,
-		PeriodicJobs:         periodic,
+		Queues: map[string]river.QueueConfig{
+			river.QueueDefault: {MaxWorkers: q.opts.MaxWorkers},
+			QueueInteractive:   {MaxWorkers: q.opts.InteractiveWorkers},
+		},
+		Workers:      q.workers,
+		PeriodicJobs: periodic,
 	}
 	if q.opts.River != nil {
 		q.opts.River(cfg)
