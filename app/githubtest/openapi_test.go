@@ -99,7 +99,7 @@ func TestRouting(t *testing.T) {
 	}{
 		{"GET", "/repos/acme/web/commits/feature/x", "GET /repos/{owner}/{repo}/commits/{ref}", map[string]string{"ref": "feature/x"}, ""},
 		{"GET", "/repos/acme/web/commits/" + sha, "GET /repos/{owner}/{repo}/commits/{ref}", map[string]string{"ref": sha}, ""},
-		{"GET", "/repos/acme/web/commits/" + sha + "/pulls", "", nil, "(repos/list-pull-requests-associated-with-commit)"},
+		{"GET", "/repos/acme/web/commits/" + sha + "/pulls", "GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls", map[string]string{"commit_sha": sha}, ""},
 		{"GET", "/repos/acme/web/commits/feature/x/check-runs", "GET /repos/{owner}/{repo}/commits/{ref}/check-runs", map[string]string{"ref": "feature/x"}, ""},
 		{"GET", "/repos/acme/web/contents/a/b/c.yaml", "GET /repos/{owner}/{repo}/contents/{path}", map[string]string{"path": "a/b/c.yaml"}, ""},
 		{"GET", "/repos/acme/web/commits/" + sha + "/branches-where-head", "", nil,

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -323,6 +324,84 @@ func (s *Server) listPullFiles(c *call) {
 		list = append(list, s.diffEntryJSON(r, p.headSHA, ch))
 	}
 	c.json(http.StatusOK, list)
+}
+
+// listPullsForCommit lists the pull requests that hold a commit (or a
+// branch's head), open and closed, by number: those among whose commits it
+// is, reachable from the head and not from the base, pull requests from
+// forks included (their heads are in the base repository, under
+// refs/pull/N/head). For a commit already on the default branch GitHub
+// lists the merged pull request that brought it; the fake merges none.
+// GitHub asks for both contents and pull requests read.
+func (s *Server) listPullsForCommit(c *call) {
+	r := c.repo()
+	if r == nil || !c.permitted("contents", "read") || !c.permitted("pull_requests", "read") {
+		return
+	}
+	ctx := c.r.Context()
+	sha := resolve(ctx, r.dir, c.params["commit_sha"])
+	switch {
+	case sha == "" && isEmpty(ctx, r.dir):
+		c.error(http.StatusConflict, "Git Repository is empty.")
+		return
+	case sha == "":
+		c.error(http.StatusUnprocessableEntity, "No commit found for SHA: "+c.params["commit_sha"])
+		return
+	}
+	var held []*issue
+	if !isAncestor(ctx, r.dir, sha, "refs/heads/"+r.defaultBranch) {
+		for _, is := range s.pullsByNumber(r) {
+			if isAncestor(ctx, r.dir, sha, is.pull.headSHA) && !isAncestor(ctx, r.dir, sha, is.pull.baseSHA) {
+				held = append(held, is)
+			}
+		}
+	}
+	lo, hi := c.page(len(held))
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	list := []any{}
+	for _, is := range held[lo:hi] {
+		list = append(list, s.pullSimpleJSON(r, is))
+	}
+	c.json(http.StatusOK, list)
+}
+
+// pullsByNumber are copies of a repository's pull requests, to read
+// without the lock, by number.
+func (s *Server) pullsByNumber(r *repo) []*issue {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	numbers := make([]int, 0, len(r.issues))
+	for n, is := range r.issues {
+		if is.pull != nil {
+			numbers = append(numbers, n)
+		}
+	}
+	sort.Ints(numbers)
+	out := make([]*issue, len(numbers))
+	for i, n := range numbers {
+		is, p := *r.issues[n], *r.issues[n].pull
+		is.pull = &p
+		out[i] = &is
+	}
+	return out
+}
+
+// fullPullOnly are the fields of the full pull request that lists leave
+// out (pull-request-simple).
+var fullPullOnly = []string{
+	"merged", "mergeable", "rebaseable", "mergeable_state", "merged_by", "comments", "review_comments",
+	"maintainer_can_modify", "commits", "additions", "deletions", "changed_files",
+}
+
+// pullSimpleJSON is a pull request as lists describe it; with Server.mu
+// held.
+func (s *Server) pullSimpleJSON(r *repo, is *issue) obj {
+	o := s.pullJSON(r, is, pullStats{})
+	for _, k := range fullPullOnly {
+		delete(o, k)
+	}
+	return o
 }
 
 // pullJSON is a pull request as the pulls API and webhooks describe it.

@@ -171,3 +171,76 @@ func TestPullRequestFromFork(t *testing.T) {
 		t.Errorf("missing pull request: %v", err)
 	}
 }
+
+// TestPullsForCommit lists the pull requests holding a commit: open and
+// closed ones, into any base, from a fork too, a page at a time.
+func TestPullsForCommit(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	ctx := t.Context()
+	x, err := f.srv.Commit("octo-org", "hello", "feature", Files{"x": Text("x")}, "x")
+	must(t, err)
+	for _, base := range []string{"base1", "base2"} {
+		_, err := f.srv.Commit("octo-org", "hello", base, Files{base: Text(base)}, base)
+		must(t, err)
+	}
+	var numbers []int
+	for _, base := range []string{"main", "base1", "base2"} {
+		pr, err := f.srv.OpenPullRequest("octo-org", "hello", "feature", base, "into "+base)
+		must(t, err)
+		numbers = append(numbers, pr.Number)
+	}
+	must(t, f.srv.ClosePullRequest("octo-org", "hello", numbers[1]))
+	y, err := f.srv.Commit("octo-org", "hello", "feature", Files{"y": Text("y")}, "y")
+	must(t, err)
+	must(t, f.srv.CreateFork("octo-org", "hello", "contributor"))
+	forkHead, err := f.srv.Commit("contributor", "hello", "patch", Files{"z": Text("z")}, "from a fork")
+	must(t, err)
+	fork, err := f.srv.OpenPullRequest("octo-org", "hello", "contributor:patch", "main", "from a fork")
+	must(t, err)
+
+	list := func(sha string, per int) ([]*github.PullRequest, []string) {
+		var all []*github.PullRequest
+		var links []string
+		opts := &github.ListOptions{PerPage: per}
+		for {
+			page, resp, err := f.client.PullRequests.ListPullRequestsWithCommit(ctx, "octo-org", "hello", sha, opts)
+			must(t, err)
+			all, links = append(all, page...), append(links, resp.Header.Get("Link"))
+			if resp.NextPage == 0 {
+				return all, links
+			}
+			opts.Page = resp.NextPage
+		}
+	}
+	describe := func(prs []*github.PullRequest) string {
+		var b strings.Builder
+		for _, p := range prs {
+			fmt.Fprintf(&b, "#%d %s %s %s->%s; ", p.GetNumber(), p.GetState(), p.GetHead().GetSHA()[:7], p.GetHead().GetRepo().GetFullName(), p.GetBase().GetRef())
+		}
+		return b.String()
+	}
+	cases := []struct {
+		name, sha string
+		per       int
+		want      string
+		pages     int
+	}{
+		{"a commit among the heads' history, a page of two", x, 2,
+			fmt.Sprintf("#1 open %s octo-org/hello->main; #2 closed %s octo-org/hello->base1; #3 open %s octo-org/hello->base2; ", y[:7], x[:7], y[:7]), 2},
+		{"the heads of the open ones", y, 30, fmt.Sprintf("#1 open %s octo-org/hello->main; #3 open %s octo-org/hello->base2; ", y[:7], y[:7]), 1},
+		{"a branch name", "feature", 30, fmt.Sprintf("#1 open %s octo-org/hello->main; #3 open %s octo-org/hello->base2; ", y[:7], y[:7]), 1},
+		{"a fork's head", forkHead, 30, fmt.Sprintf("#%d open %s contributor/hello->main; ", fork.Number, forkHead[:7]), 1},
+		{"a commit on the default branch, merged by no pull request", f.sha, 30, "", 1},
+	}
+	for _, tc := range cases {
+		got, links := list(tc.sha, tc.per)
+		if describe(got) != tc.want || len(links) != tc.pages {
+			t.Errorf("%s: %d pages of\n%s\nwant %d of\n%s", tc.name, len(links), describe(got), tc.pages, tc.want)
+		}
+	}
+	_, _, err = f.client.PullRequests.ListPullRequestsWithCommit(ctx, "octo-org", "hello", strings.Repeat("0", 40), nil)
+	if status(err) != http.StatusUnprocessableEntity {
+		t.Errorf("unknown commit: %v, want 422", err)
+	}
+}

@@ -63,6 +63,7 @@ func (s *Server) restHandlers() map[string]handler {
 		"GET /repos/{owner}/{repo}/git/trees/{tree_sha}":                    {authInstallation, s.getTree},
 		"GET /repos/{owner}/{repo}/git/blobs/{file_sha}":                    {authInstallation, s.getBlob},
 		"GET /repos/{owner}/{repo}/commits/{ref}":                           {authInstallation, s.getCommit},
+		"GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls":              {authInstallation, s.listPullsForCommit},
 		"GET /repos/{owner}/{repo}/collaborators/{username}/permission":     {authInstallation, s.getPermission},
 		"GET /repos/{owner}/{repo}/pulls/{pull_number}":                     {authInstallation, s.getPull},
 		"GET /repos/{owner}/{repo}/pulls/{pull_number}/files":               {authInstallation, s.listPullFiles},

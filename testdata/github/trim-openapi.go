@@ -33,6 +33,7 @@ var operations = []string{
 	"GET /repos/{owner}/{repo}/git/trees/{tree_sha}",
 	"GET /repos/{owner}/{repo}/git/blobs/{file_sha}",
 	"GET /repos/{owner}/{repo}/commits/{ref}",
+	"GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls",
 	"GET /repos/{owner}/{repo}/collaborators/{username}/permission",
 	"GET /repos/{owner}/{repo}/pulls/{pull_number}",
 	"GET /repos/{owner}/{repo}/pulls/{pull_number}/files",
