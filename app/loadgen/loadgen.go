@@ -31,15 +31,17 @@ type Options struct {
 	URL         string // the webhook endpoint
 	Secret      string // the webhook secret deliveries are signed with
 	Concurrency int    // deliveries in flight at once (default 16)
-	Rate        int    // deliveries started per second (open loop); 0 sends as fast as answers come
+	Rate        int    // deliveries due per second (open loop); 0 sends as fast as answers come
 	Timeout     time.Duration
 	Client      *http.Client
 }
 
 // Outcome is what happened to one delivery.
 type Outcome struct {
-	ID      string
-	Status  int // 0 when no answer came
+	ID     string
+	Status int // 0 when no answer came
+	// Latency runs to the answer from the delivery's due time in an open
+	// loop run (Rate set), from its sending otherwise.
 	Latency time.Duration
 	Err     error
 }
@@ -49,45 +51,64 @@ type Result struct {
 	Sent, Accepted, Failed int
 	Duration               time.Duration
 	PerSecond              float64
-	P50, P90, P99, Max     time.Duration
-	Outcomes               []Outcome // in the order of the deliveries
+	// FromDue says that latencies count from each delivery's due time (an
+	// open loop run), so that a sender held up by slow answers, with every
+	// connection busy, still charges its wait to the server.
+	FromDue            bool
+	P50, P90, P99, Max time.Duration
+	Outcomes           []Outcome // in the order of the deliveries
 }
 
 // String renders the result as one report line.
 func (r Result) String() string {
-	return fmt.Sprintf("%d sent, %d accepted (2xx), %d failed in %s: %.0f deliveries/s; latency p50 %s, p90 %s, p99 %s, max %s",
-		r.Sent, r.Accepted, r.Failed, r.Duration.Round(time.Millisecond), r.PerSecond,
+	from := "from sending"
+	if r.FromDue {
+		from = "from due time"
+	}
+	return fmt.Sprintf("%d sent, %d accepted (2xx), %d failed in %s: %.0f deliveries/s; latency (%s) p50 %s, p90 %s, p99 %s, max %s",
+		r.Sent, r.Accepted, r.Failed, r.Duration.Round(time.Millisecond), r.PerSecond, from,
 		r.P50.Round(10*time.Microsecond), r.P90.Round(10*time.Microsecond), r.P99.Round(10*time.Microsecond), r.Max.Round(10*time.Microsecond))
 }
 
-// Run sends every delivery and waits for the answers.
+// due is one delivery handed to a sender, with the time it was due (zero
+// in a closed loop run).
+type due struct {
+	i  int
+	at time.Time
+}
+
+// Run sends every delivery and waits for the answers. With Rate set the
+// run is an open loop: delivery i is due at start + i/Rate whether or not
+// earlier answers have come, and its latency counts from then.
 func Run(ctx context.Context, o Options, deliveries []Delivery) Result {
 	o = withDefaults(o)
 	outcomes := make([]Outcome, len(deliveries))
-	next := make(chan int)
+	next := make(chan due)
 	var wg sync.WaitGroup
 	start := time.Now()
 	for range o.Concurrency {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				outcomes[i] = send(ctx, o, deliveries[i])
+		wg.Go(func() {
+			for d := range next {
+				outcomes[d.i] = send(ctx, o, deliveries[d.i], d.at)
 			}
-		}()
+		})
 	}
 	for i := range deliveries {
+		var at time.Time
 		if o.Rate > 0 {
-			pace(ctx, start.Add(time.Duration(i)*time.Second/time.Duration(o.Rate)))
+			at = start.Add(time.Duration(i) * time.Second / time.Duration(o.Rate))
+			pace(ctx, at)
 		}
 		if ctx.Err() != nil {
 			break
 		}
-		next <- i
+		next <- due{i, at}
 	}
 	close(next)
 	wg.Wait()
-	return summarize(outcomes, time.Since(start))
+	r := summarize(outcomes, time.Since(start))
+	r.FromDue = o.Rate > 0
+	return r
 }
 
 // pace waits until at, or until ctx ends.
@@ -115,8 +136,9 @@ func withDefaults(o Options) Options {
 	return o
 }
 
-// send posts one delivery with GitHub's headers and signature.
-func send(ctx context.Context, o Options, d Delivery) Outcome {
+// send posts one delivery with GitHub's headers and signature and times
+// its answer from due, or from now if due is zero.
+func send(ctx context.Context, o Options, d Delivery, due time.Time) Outcome {
 	ctx, cancel := context.WithTimeout(ctx, o.Timeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, o.URL, bytes.NewReader(d.Body))
@@ -128,7 +150,10 @@ func send(ctx context.Context, o Options, d Delivery) Outcome {
 	req.Header.Set("X-GitHub-Event", d.Event)
 	req.Header.Set("X-GitHub-Delivery", d.ID)
 	req.Header.Set("X-Hub-Signature-256", Sign(o.Secret, d.Body))
-	start := time.Now()
+	start := due
+	if start.IsZero() {
+		start = time.Now()
+	}
 	resp, err := o.Client.Do(req)
 	if err != nil {
 		return Outcome{ID: d.ID, Err: err, Latency: time.Since(start)}
