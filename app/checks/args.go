@@ -5,6 +5,8 @@ import (
 
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
+
+	"github.com/portico-dev/portico/app/jobs"
 )
 
 // CheckName is the name of portico's Check Run.
@@ -38,7 +40,7 @@ func (CheckArgs) Kind() string { return "portico.pr_check" }
 // installation's rate limit on identical checks): they would read the same
 // commit with the same policies. Completed checks absorb nothing.
 func (CheckArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{MaxAttempts: maxAttempts, UniqueOpts: river.UniqueOpts{
+	return river.InsertOpts{MaxAttempts: maxAttempts, Queue: jobs.QueueInteractive, UniqueOpts: river.UniqueOpts{
 		ByArgs: true,
 		ByState: []rivertype.JobState{rivertype.JobStateAvailable, rivertype.JobStatePending,
 			rivertype.JobStateRunning, rivertype.JobStateRetryable, rivertype.JobStateScheduled},

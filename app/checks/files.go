@@ -3,11 +3,8 @@ package checks
 import (
 	"context"
 	"errors"
-	"fmt"
 	"slices"
 	"sync"
-
-	"github.com/google/go-github/v62/github"
 
 	"github.com/portico-dev/portico/app/descriptor"
 	"github.com/portico-dev/portico/app/report"
@@ -22,28 +19,20 @@ const fetchParallelism = 4
 const maxChangedDescriptors = 1000
 
 // changedDescriptors lists the descriptor files the pull requests add or
-// modify, following pagination, without duplicates.
-func (r *Runner) changedDescriptors(ctx context.Context, c *github.Client, a CheckArgs, numbers []int) ([]string, error) {
+// modify, without duplicates.
+func (r *Runner) changedDescriptors(ctx context.Context, repo Repo, numbers []int) ([]string, error) {
 	seen := map[string]bool{}
 	var out []string
 	for _, n := range numbers {
-		opts := &github.ListOptions{PerPage: 100}
-		for {
-			files, resp, err := c.PullRequests.ListFiles(ctx, a.Owner, a.Repo, n, opts)
-			if err != nil {
-				return nil, fmt.Errorf("files of pull request #%d: %w", n, err)
+		files, err := repo.ChangedFiles(ctx, n)
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range files {
+			if r.matcher.Match(p) && !seen[p] && len(out) < maxChangedDescriptors {
+				seen[p] = true
+				out = append(out, p)
 			}
-			for _, f := range files {
-				p := f.GetFilename()
-				if f.GetStatus() != "removed" && r.matcher.Match(p) && !seen[p] && len(out) < maxChangedDescriptors {
-					seen[p] = true
-					out = append(out, p)
-				}
-			}
-			if resp.NextPage == 0 {
-				break
-			}
-			opts.Page = resp.NextPage
 		}
 	}
 	slices.Sort(out)
@@ -51,7 +40,7 @@ func (r *Runner) changedDescriptors(ctx context.Context, c *github.Client, a Che
 }
 
 // fetched is one changed descriptor as read at the head commit: its
-// content, or the result for a file refused before download.
+// content, or the result for a file refused for its size.
 type fetched struct {
 	path    string
 	content []byte
@@ -62,13 +51,13 @@ type fetched struct {
 // checks each one. Reading all first lets the reference check accept
 // entities that another file of the change declares. A file that cannot
 // be read fails the job (it is retried); a file over the size cap is a
-// finding, refused before it is fetched.
-func (r *Runner) validateChanges(ctx context.Context, c *github.Client, a CheckArgs, numbers []int, chk *validate.Checker) (*result, error) {
-	paths, err := r.changedDescriptors(ctx, c, a, numbers)
+// finding.
+func (r *Runner) validateChanges(ctx context.Context, repo Repo, sha string, numbers []int, chk *validate.Checker) (*result, error) {
+	paths, err := r.changedDescriptors(ctx, repo, numbers)
 	if err != nil {
 		return nil, err
 	}
-	got, err := r.fetchAll(ctx, c, a, paths, chk.MaxBytes())
+	got, err := fetchAll(ctx, repo, sha, paths, chk.MaxBytes())
 	if err != nil {
 		return nil, err
 	}
@@ -86,7 +75,7 @@ func (r *Runner) validateChanges(ctx context.Context, c *github.Client, a CheckA
 }
 
 // fetchAll reads the files with bounded parallelism, in the order given.
-func (r *Runner) fetchAll(ctx context.Context, c *github.Client, a CheckArgs, paths []string, maxBytes int64) ([]fetched, error) {
+func fetchAll(ctx context.Context, repo Repo, sha string, paths []string, maxBytes int64) ([]fetched, error) {
 	got := make([]fetched, len(paths))
 	errs := make([]error, len(paths))
 	sem := make(chan struct{}, fetchParallelism)
@@ -96,29 +85,22 @@ func (r *Runner) fetchAll(ctx context.Context, c *github.Client, a CheckArgs, pa
 		sem <- struct{}{}
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			got[i], errs[i] = r.fetch(ctx, c, a, p, maxBytes)
+			got[i], errs[i] = fetch(ctx, repo, sha, p, maxBytes)
 		}()
 	}
 	wg.Wait()
 	return got, errors.Join(errs...)
 }
 
-func (r *Runner) fetch(ctx context.Context, c *github.Client, a CheckArgs, path string, maxBytes int64) (fetched, error) {
-	fc, _, _, err := c.Repositories.GetContents(ctx, a.Owner, a.Repo, path, &github.RepositoryContentGetOptions{Ref: a.HeadSHA})
+func fetch(ctx context.Context, repo Repo, sha, path string, maxBytes int64) (fetched, error) {
+	content, size, err := repo.File(ctx, path, sha)
 	if err != nil {
-		return fetched{}, fmt.Errorf("read %s at %s: %w", path, a.HeadSHA, err)
+		return fetched{}, err
 	}
-	if fc == nil {
-		return fetched{}, fmt.Errorf("read %s at %s: not a file", path, a.HeadSHA)
+	if size > maxBytes || int64(len(content)) > maxBytes {
+		return fetched{path: path, refused: validate.TooLarge(path, max(size, int64(len(content))), maxBytes)}, nil
 	}
-	if int64(fc.GetSize()) > maxBytes {
-		return fetched{path: path, refused: validate.TooLarge(path, int64(fc.GetSize()), maxBytes)}, nil
-	}
-	content, err := fc.GetContent()
-	if err != nil {
-		return fetched{}, fmt.Errorf("decode %s: %w", path, err)
-	}
-	return fetched{path: path, content: []byte(content)}, nil
+	return fetched{path: path, content: content}, nil
 }
 
 // declared lists the entities the change's files declare.

@@ -6,20 +6,16 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/google/go-github/v62/github"
 	"github.com/riverqueue/river"
 
 	"github.com/portico-dev/portico/app/catalog"
+	"github.com/portico-dev/portico/app/checkrun"
 	"github.com/portico-dev/portico/app/gh"
+	"github.com/portico-dev/portico/app/jobs"
 	"github.com/portico-dev/portico/app/policy"
 	"github.com/portico-dev/portico/app/report"
 	"github.com/portico-dev/portico/app/validate"
 )
-
-// Clients gives the API client of an installation.
-type Clients interface {
-	Installation(id int64) (*github.Client, error)
-}
 
 // Policies gives the policy engine an installation's checks use.
 type Policies interface {
@@ -34,24 +30,24 @@ type Catalogs interface {
 
 // Runner does CheckArgs jobs.
 type Runner struct {
-	clients  Clients
+	github   GitHub
 	policies Policies
 	catalogs Catalogs
-	appID    int64
+	publish  checkrun.Config
 	matcher  validate.Matcher
 	maxBytes int64
 	log      *slog.Logger
 	now      func() time.Time
 }
 
-// NewRunner returns a Runner for the App appID, whose own check runs it
-// looks for when it re-runs a check.
-func NewRunner(clients Clients, policies Policies, appID int64, log *slog.Logger) *Runner {
+// NewRunner returns a Runner that reads pull requests and publishes check
+// runs through gh.
+func NewRunner(github GitHub, policies Policies, log *slog.Logger) *Runner {
 	m, _ := validate.NewMatcher(nil)
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Runner{clients: clients, policies: policies, appID: appID, matcher: m, log: log, now: time.Now}
+	return &Runner{github: github, policies: policies, matcher: m, log: log, now: time.Now}
 }
 
 // WithCatalog makes the check report references that resolve neither in
@@ -61,6 +57,13 @@ func NewRunner(clients Clients, policies Policies, appID int64, log *slog.Logger
 // reference.
 func (r *Runner) WithCatalog(c Catalogs) *Runner {
 	r.catalogs = c
+	return r
+}
+
+// WithPublishing sets how check runs are published: the annotation cap
+// and when a slow check is shown in progress.
+func (r *Runner) WithPublishing(c checkrun.Config) *Runner {
+	r.publish = c
 	return r
 }
 
@@ -84,68 +87,91 @@ func (r *Runner) catalog(ctx context.Context, log *slog.Logger) *catalog.Catalog
 // that a retry cannot fix cancel the job; rate limits snooze it.
 func (r *Runner) Work(ctx context.Context, job *river.Job[CheckArgs]) error {
 	a := job.Args
-	log := r.log.With("installation", a.InstallationID, "repository", a.Owner+"/"+a.Repo, "pr", a.Number, "sha", a.HeadSHA)
-	c, err := r.clients.Installation(a.InstallationID)
+	log := jobs.Logger(ctx, r.log).With("installation", a.InstallationID, "repository", a.Owner+"/"+a.Repo, "pr", a.Number, "sha", a.HeadSHA)
+	repo, err := r.github.Repo(a.InstallationID, a.Owner, a.Repo)
 	if err != nil {
 		return river.JobCancel(fmt.Errorf("installation client: %w", err))
 	}
-	err = r.check(ctx, c, a, r.catalog(ctx, log))
-	if err == nil {
-		log.Info("pull request checked")
-		return nil
+	api, err := r.github.Checks(a.InstallationID)
+	if err != nil {
+		return river.JobCancel(fmt.Errorf("installation client: %w", err))
 	}
+	ctx = gh.WithPriority(ctx, gh.Interactive, fmt.Sprintf("%s/%s#%d", a.Owner, a.Repo, a.Number))
+	err = r.check(ctx, repo, api, a, log)
 	return r.jobError(log, err)
 }
 
 // jobError maps a failure to what River should do with the job.
 func (r *Runner) jobError(log *slog.Logger, err error) error {
+	if err == nil || isSuperseded(err) {
+		return err
+	}
 	return gh.JobError(log, "pull request check", err, r.now())
 }
 
-// check runs the whole pipeline for one head: mark the check in progress,
-// read and validate the changed descriptors, then complete the check.
-func (r *Runner) check(ctx context.Context, c *github.Client, a CheckArgs, cat *catalog.Catalog) error {
-	numbers, err := r.pullNumbers(ctx, c, a)
+// check runs the whole pipeline for one head: find the pull requests,
+// read and validate the changed descriptors, publish the check run.
+func (r *Runner) check(ctx context.Context, repo Repo, api checkrun.API, a CheckArgs, log *slog.Logger) error {
+	numbers, err := r.pullNumbers(ctx, repo, a, log)
 	if err != nil {
 		return err
 	}
-	run, err := r.startCheckRun(ctx, c, a)
+	t := checkrun.Target{Owner: a.Owner, Repo: a.Repo, HeadSHA: a.HeadSHA, Name: CheckName}
+	pub, err := checkrun.New(api, r.publish).Track(ctx, t, func(ctx context.Context) (checkrun.Output, error) {
+		return r.evaluate(ctx, repo, a, numbers, log)
+	})
 	if err != nil {
 		return err
 	}
+	log.Info("pull request checked", "check_run", pub.RunID, "writes", pub.Writes,
+		"annotations", pub.Annotated, "omitted", pub.Omitted, "superseded_run", pub.Superseded)
+	return nil
+}
+
+// evaluate validates the change and renders what the check run shows.
+func (r *Runner) evaluate(ctx context.Context, repo Repo, a CheckArgs, numbers []int, log *slog.Logger) (checkrun.Output, error) {
 	pol, err := r.policies.Policy(ctx, a.InstallationID)
 	if err != nil {
-		return err
+		return checkrun.Output{}, err
 	}
 	chk := validate.NewChecker(pol, r.maxBytes)
+	cat := r.catalog(ctx, log)
 	if cat != nil {
 		chk = chk.WithReferences(validate.References{Catalog: cat})
 	}
-	res, err := r.validateChanges(ctx, c, a, numbers, chk)
+	res, err := r.validateChanges(ctx, repo, a.HeadSHA, numbers, chk)
 	if err != nil {
-		return err
+		return checkrun.Output{}, err
 	}
 	res.catalog = cat
-	return r.completeCheckRun(ctx, c, a, run, res)
+	return r.output(res), nil
 }
 
 // pullNumbers returns the pull requests to check: the one the event named,
-// or the open ones whose head is the commit.
-func (r *Runner) pullNumbers(ctx context.Context, c *github.Client, a CheckArgs) ([]int, error) {
-	if a.Number > 0 {
+// or the open ones whose head is the commit. An automatic check of a head
+// its pull request has moved past (or a pull request since closed) is
+// superseded: it no longer decides anything, and the newer head has a
+// check of its own. A check someone asked for again is always run.
+func (r *Runner) pullNumbers(ctx context.Context, repo Repo, a CheckArgs, log *slog.Logger) ([]int, error) {
+	if a.Number == 0 {
+		return repo.PullRequestsWithCommit(ctx, a.HeadSHA)
+	}
+	if a.Rerun {
 		return []int{a.Number}, nil
 	}
-	prs, _, err := c.PullRequests.ListPullRequestsWithCommit(ctx, a.Owner, a.Repo, a.HeadSHA, &github.ListOptions{PerPage: 100})
+	head, open, err := repo.PullRequest(ctx, a.Number)
 	if err != nil {
-		return nil, fmt.Errorf("pull requests of %s: %w", a.HeadSHA, err)
+		return nil, err
 	}
-	var out []int
-	for _, p := range prs {
-		if p.GetState() == "open" && p.GetHead().GetSHA() == a.HeadSHA {
-			out = append(out, p.GetNumber())
+	if head != a.HeadSHA || !open {
+		why := fmt.Sprintf("pull request #%d moved on to %s", a.Number, head)
+		if !open {
+			why = fmt.Sprintf("pull request #%d is closed", a.Number)
 		}
+		log.Info("check superseded: not run", "reason", why)
+		return nil, superseded(why)
 	}
-	return out, nil
+	return []int{a.Number}, nil
 }
 
 // result is what the check found.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/portico-dev/portico/app/checkrun"
 	"github.com/portico-dev/portico/app/descriptor"
 	"github.com/portico-dev/portico/app/report"
 )
@@ -12,23 +13,31 @@ import (
 // list may take; the findings table gets the rest.
 const entitiesBudget = 8 << 10
 
-// output renders the check's title and Markdown summary.
-func (r *Runner) output(res *result) (title, summary string) {
+// summaryReserve is the part of the summary kept for the publisher's
+// note on annotations it leaves out.
+const summaryReserve = 512
+
+// output renders what the check run shows.
+func (r *Runner) output(res *result) checkrun.Output {
 	s := res.summary
+	out := checkrun.Output{Conclusion: conclusion(s), Annotations: annotations(res.files), SeeAll: seeAll}
 	switch {
 	case s.Files == 0:
-		return "No catalog descriptor changed", "This pull request changes no catalog descriptor (`catalog-info.yaml`, `*.catalog.yaml`), so there is nothing for portico to check.\n"
+		out.Title = "No catalog descriptor changed"
+		out.Summary = "This pull request changes no catalog descriptor (`catalog-info.yaml`, `*.catalog.yaml`), so there is nothing for portico to check.\n"
+		return out
 	case s.Errors == 0 && s.Warnings == 0:
-		title = fmt.Sprintf("%s valid", plural(s.Documents, "entity", "entities"))
+		out.Title = fmt.Sprintf("%s valid", plural(s.Documents, "entity", "entities"))
 	default:
-		title = fmt.Sprintf("%s, %s in %s", plural(s.Errors, "error", "errors"), plural(s.Warnings, "warning", "warnings"), plural(s.Files, "descriptor", "descriptors"))
+		out.Title = fmt.Sprintf("%s, %s in %s", plural(s.Errors, "error", "errors"), plural(s.Warnings, "warning", "warnings"), plural(s.Files, "descriptor", "descriptors"))
 	}
 	entities := entityTable(res.files, entitiesBudget) + blastRadius(res)
-	md := report.NewMarkdownSummary(CheckName, report.CheckRunSummaryLimit-len(entities))
+	md := report.NewMarkdownSummary(CheckName, checkrun.SummaryLimit-summaryReserve-len(entities))
 	for _, f := range res.files {
 		md.Add(f)
 	}
-	return title, entities + md.Render(s)
+	out.Summary = entities + md.Render(s)
+	return out
 }
 
 // blastRadius lists the catalog entities that depend on what the change

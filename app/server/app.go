@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/portico-dev/portico/app/catalogsync"
+	"github.com/portico-dev/portico/app/checkrun"
 	"github.com/portico-dev/portico/app/checks"
 	"github.com/portico-dev/portico/app/config"
 	"github.com/portico-dev/portico/app/gh"
@@ -54,8 +55,9 @@ func (s *Server) enterAppMode(ctx context.Context, cfg *config.Config) error {
 		appID:   cfg.GitHub.AppID,
 		apps:    apps,
 		webhook: webhook.New(secret, s.queue, routes, opts...),
-		checks:  checks.NewRunner(apps, src, cfg.GitHub.AppID, s.log).WithCatalog(s.centralCatalog()),
-		sync:    catalogsync.NewRunner(apps, s.catalog, s.log).WithRegisterer(s.reg).WithReserve(apps),
+		checks:  checks.NewRunner(checks.FromClients(apps, cfg.GitHub.AppID), src, s.log).WithCatalog(s.centralCatalog()),
+		sync: catalogsync.NewRunner(apps, s.catalog, s.log).WithRegisterer(s.reg).WithReserve(apps).
+			WithChecks(checkrun.FromClients(apps, cfg.GitHub.AppID), checkrun.Config{}),
 		repos:   catalogsync.NewDiscoverer(apps, s.queue, s.catalog, s.log),
 		sweeper: redeliver.New(apps.App(), s.recorded, s.log),
 	})

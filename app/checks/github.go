@@ -1,0 +1,118 @@
+package checks
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/google/go-github/v62/github"
+
+	"github.com/portico-dev/portico/app/checkrun"
+)
+
+// Clients gives the API client of an installation; *gh.Apps is one.
+type Clients interface {
+	Installation(id int64) (*github.Client, error)
+}
+
+// Repo is what the check reads of a repository on GitHub.
+type Repo interface {
+	// PullRequest returns a pull request's head commit and whether it is
+	// open.
+	PullRequest(ctx context.Context, number int) (head string, open bool, err error)
+	// PullRequestsWithCommit lists the open pull requests whose head is sha.
+	PullRequestsWithCommit(ctx context.Context, sha string) ([]int, error)
+	// ChangedFiles lists the files a pull request adds, modifies or
+	// renames (removed files are left out), following pagination.
+	ChangedFiles(ctx context.Context, number int) ([]string, error)
+	// File reads a file at ref; its size comes with it.
+	File(ctx context.Context, path, ref string) (content []byte, size int64, err error)
+}
+
+// GitHub connects the check to an installation: reads of a repository and
+// the checks API its runs are published through.
+type GitHub interface {
+	Repo(installation int64, owner, name string) (Repo, error)
+	checkrun.Installations
+}
+
+// FromClients adapts an installation's go-github clients to GitHub.
+// appID is the App whose own check runs are looked for on a re-run.
+func FromClients(c Clients, appID int64) GitHub {
+	return &clientsGitHub{Installations: checkrun.FromClients(c, appID), c: c}
+}
+
+type clientsGitHub struct {
+	checkrun.Installations
+	c Clients
+}
+
+func (g *clientsGitHub) Repo(installation int64, owner, name string) (Repo, error) {
+	c, err := g.c.Installation(installation)
+	if err != nil {
+		return nil, err
+	}
+	return &githubRepo{c: c, owner: owner, name: name}, nil
+}
+
+// githubRepo is Repo over go-github.
+type githubRepo struct {
+	c           *github.Client
+	owner, name string
+}
+
+func (r *githubRepo) PullRequest(ctx context.Context, number int) (string, bool, error) {
+	pr, _, err := r.c.PullRequests.Get(ctx, r.owner, r.name, number)
+	if err != nil {
+		return "", false, fmt.Errorf("pull request #%d: %w", number, err)
+	}
+	return pr.GetHead().GetSHA(), pr.GetState() == "open", nil
+}
+
+func (r *githubRepo) PullRequestsWithCommit(ctx context.Context, sha string) ([]int, error) {
+	prs, _, err := r.c.PullRequests.ListPullRequestsWithCommit(ctx, r.owner, r.name, sha, &github.ListOptions{PerPage: 100})
+	if err != nil {
+		return nil, fmt.Errorf("pull requests of %s: %w", sha, err)
+	}
+	var out []int
+	for _, p := range prs {
+		if p.GetState() == "open" && p.GetHead().GetSHA() == sha {
+			out = append(out, p.GetNumber())
+		}
+	}
+	return out, nil
+}
+
+func (r *githubRepo) ChangedFiles(ctx context.Context, number int) ([]string, error) {
+	var out []string
+	opts := &github.ListOptions{PerPage: 100}
+	for {
+		files, resp, err := r.c.PullRequests.ListFiles(ctx, r.owner, r.name, number, opts)
+		if err != nil {
+			return nil, fmt.Errorf("files of pull request #%d: %w", number, err)
+		}
+		for _, f := range files {
+			if f.GetStatus() != "removed" {
+				out = append(out, f.GetFilename())
+			}
+		}
+		if resp.NextPage == 0 {
+			return out, nil
+		}
+		opts.Page = resp.NextPage
+	}
+}
+
+func (r *githubRepo) File(ctx context.Context, path, ref string) ([]byte, int64, error) {
+	fc, _, _, err := r.c.Repositories.GetContents(ctx, r.owner, r.name, path, &github.RepositoryContentGetOptions{Ref: ref})
+	if err != nil {
+		return nil, 0, fmt.Errorf("read %s at %s: %w", path, ref, err)
+	}
+	if fc == nil {
+		return nil, 0, fmt.Errorf("read %s at %s: not a file", path, ref)
+	}
+	content, err := fc.GetContent()
+	if err != nil {
+		return nil, 0, fmt.Errorf("decode %s: %w", path, err)
+	}
+	return []byte(content), int64(fc.GetSize()), nil
+}
