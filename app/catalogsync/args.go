@@ -9,10 +9,14 @@ import (
 // between them, so this spans hours of GitHub trouble.
 const maxAttempts = 20
 
-// River priorities (1 is River's highest and its default, which pushes'
-// syncs and pull request checks keep): discovery of a large organisation
-// queues thousands of syncs, and they must never delay interactive work.
+// River priorities (1 is River's highest and its default, which pull
+// request checks keep): a push's sync comes next, then discovery, whose
+// thousands of syncs in a large organisation must never delay a push's.
+// All of them run on River's default queue, whose workers pull request
+// checks (on the interactive queue) never wait for.
 const (
+	pushPriority       = 2
+	removePriority     = 2
 	discoverPriority   = 3
 	discoveredPriority = 4
 )
@@ -54,7 +58,7 @@ func (SyncArgs) Kind() string { return "portico.catalog_sync" }
 // equal to one already waiting is skipped, so that a retried discovery
 // queues nothing twice.
 func (a SyncArgs) InsertOpts() river.InsertOpts {
-	o := river.InsertOpts{MaxAttempts: maxAttempts}
+	o := river.InsertOpts{MaxAttempts: maxAttempts, Priority: pushPriority}
 	if a.Discovered {
 		o.Priority = discoveredPriority
 		o.UniqueOpts = river.UniqueOpts{ByArgs: true, ByState: waiting}
@@ -102,5 +106,5 @@ func (RemoveArgs) Kind() string { return "portico.catalog_remove" }
 
 // InsertOpts implements river.JobArgsWithInsertOpts.
 func (RemoveArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{MaxAttempts: maxAttempts}
+	return river.InsertOpts{MaxAttempts: maxAttempts, Priority: removePriority}
 }

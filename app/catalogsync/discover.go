@@ -11,6 +11,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/portico-dev/portico/app/gh"
+	"github.com/portico-dev/portico/app/jobs"
 )
 
 // perPage is GitHub's largest page of installation repositories.
@@ -48,7 +49,8 @@ func NewDiscoverer(clients Clients, jobs Inserter, store Remover, log *slog.Logg
 // unique while it waits when Discovered).
 func (d *Discoverer) Discover(ctx context.Context, job *river.Job[DiscoverArgs]) error {
 	a := job.Args
-	log := d.log.With("installation", a.InstallationID, "account", a.Account)
+	log := jobs.Logger(ctx, d.log).With("installation", a.InstallationID, "account", a.Account)
+	ctx = gh.WithPriority(ctx, gh.Bulk, a.Account)
 	c, err := d.clients.Installation(a.InstallationID)
 	if err != nil {
 		return river.JobCancel(fmt.Errorf("installation client: %w", err))

@@ -88,16 +88,17 @@ func TestRouteInstallationEvents(t *testing.T) {
 	}
 }
 
-// TestJobOptions: discovered syncs wait behind pushes' syncs and checks,
-// and a discovered sync equal to a waiting one is not queued twice.
+// TestJobOptions: pushes' syncs wait behind pull request checks (River's
+// first priority), discovered syncs behind pushes' syncs, and a
+// discovered sync equal to a waiting one is not queued twice.
 func TestJobOptions(t *testing.T) {
 	t.Parallel()
 	push := SyncArgs{Owner: "acme", Repo: "web"}.InsertOpts()
 	found := SyncArgs{Owner: "acme", Repo: "web", Discovered: true}.InsertOpts()
-	if push.Priority > 1 || push.UniqueOpts.ByArgs {
-		t.Errorf("a push's sync: %+v, want River's first priority and no uniqueness", push)
+	if push.Priority <= 1 || push.UniqueOpts.ByArgs || push.Queue == jobs.QueueInteractive {
+		t.Errorf("a push's sync: %+v, want a priority after checks', no uniqueness, not on the interactive queue", push)
 	}
-	if found.Priority <= 1 || (DiscoverArgs{}).InsertOpts().Priority <= 1 || !found.UniqueOpts.ByArgs {
+	if found.Priority <= push.Priority || (DiscoverArgs{}).InsertOpts().Priority <= 1 || !found.UniqueOpts.ByArgs {
 		t.Errorf("a discovered sync: %+v, want a lower priority and unique by args", found)
 	}
 }

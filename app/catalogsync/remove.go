@@ -8,6 +8,8 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/portico-dev/portico/app/catalog"
+	"github.com/portico-dev/portico/app/gh"
+	"github.com/portico-dev/portico/app/jobs"
 )
 
 // Remover deletes sources from the catalog; *catalog.Store is one.
@@ -21,7 +23,8 @@ type Remover interface {
 // without regard to case, as GitHub matches them.
 func (d *Discoverer) Remove(ctx context.Context, job *river.Job[RemoveArgs]) error {
 	a := job.Args
-	log := d.log.With("installation", a.InstallationID, "account", a.Account)
+	log := jobs.Logger(ctx, d.log).With("installation", a.InstallationID, "account", a.Account)
+	ctx = gh.WithPriority(ctx, gh.Bulk, a.Account)
 	res, err := d.store.RemoveWhere(ctx, leaving(a))
 	if err != nil {
 		return fmt.Errorf("remove repositories: %w", err)

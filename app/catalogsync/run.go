@@ -17,6 +17,7 @@ import (
 	"github.com/portico-dev/portico/app/checkrun"
 	"github.com/portico-dev/portico/app/descriptor"
 	"github.com/portico-dev/portico/app/gh"
+	"github.com/portico-dev/portico/app/jobs"
 	"github.com/portico-dev/portico/app/validate"
 )
 
@@ -60,7 +61,8 @@ func NewRunner(clients Clients, store Syncer, log *slog.Logger) *Runner {
 // retry cannot fix cancel the job; rate limits snooze it.
 func (r *Runner) Work(ctx context.Context, job *river.Job[SyncArgs]) error {
 	a := job.Args
-	log := r.log.With("installation", a.InstallationID, "repository", a.Owner+"/"+a.Repo, "sha", a.HeadSHA)
+	log := jobs.Logger(ctx, r.log).With("installation", a.InstallationID, "repository", a.Owner+"/"+a.Repo, "sha", a.HeadSHA)
+	ctx = gh.WithPriority(ctx, gh.Bulk, a.Owner+"/"+a.Repo)
 	if wait, ok := r.reserveWait(a.InstallationID); ok && a.Discovered {
 		log.Info("discovered sync waits for the rate limit reserve to refill", "wait", wait)
 		return river.JobSnooze(wait)
