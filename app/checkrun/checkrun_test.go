@@ -214,3 +214,34 @@ func TestTrackReturnsWorkError(t *testing.T) {
 		t.Errorf("err %v, writes %v; want the work's error and no write", err, api.Writes())
 	}
 }
+
+func TestTrackWorkNotNeeded(t *testing.T) {
+	t.Parallel()
+	for _, slow := range []bool{false, true} {
+		t.Run(fmt.Sprintf("shown in progress %v", slow), func(t *testing.T) {
+			t.Parallel()
+			api := &checkruntest.API{}
+			after := time.Hour
+			if slow {
+				after = time.Millisecond
+			}
+			moot := fmt.Errorf("%w: the pull request moved on", ErrNotNeeded)
+			_, err := New(api, Config{InProgressAfter: after}).Track(context.Background(), target, func(context.Context) (Output, error) {
+				for slow && len(api.Writes()) == 0 {
+					time.Sleep(time.Millisecond)
+				}
+				return Output{}, moot
+			})
+			if !errors.Is(err, ErrNotNeeded) {
+				t.Fatalf("err %v, want the work's", err)
+			}
+			runs := api.Runs()
+			switch {
+			case !slow && len(api.Writes()) != 0:
+				t.Errorf("writes %v for work not needed, want none", api.Writes())
+			case slow && (len(runs) != 1 || runs[0].Status != StatusCompleted || runs[0].Conclusion != Neutral):
+				t.Errorf("runs %+v; want the run shown in progress completed neutral", runs)
+			}
+		})
+	}
+}

@@ -2,10 +2,18 @@ package checkrun
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"time"
 )
+
+// ErrNotNeeded, wrapped in the error that Track's work returns, says the
+// check no longer decides anything (its pull request moved on to another
+// commit): nothing is published, and a run Track showed in progress is
+// completed neutral with the error's text, so that no run stays in
+// progress for ever.
+var ErrNotNeeded = errors.New("check no longer needed")
 
 // Track runs work and publishes the output it returns. Work that takes
 // longer than Config.InProgressAfter gets a run in progress meanwhile, so
@@ -20,6 +28,9 @@ func (p *Publisher) Track(ctx context.Context, t Target, work func(context.Conte
 	tr.mu.Lock()
 	defer tr.mu.Unlock()
 	tr.done = true
+	if errors.Is(err, ErrNotNeeded) && tr.run != nil && tr.run.Status == StatusInProgress {
+		return tr.close(ctx, err)
+	}
 	if err != nil {
 		return Published{}, err
 	}
@@ -81,4 +92,15 @@ func (tr *tracker) find(ctx context.Context) error {
 	}
 	tr.run, tr.found = run, true
 	return nil
+}
+
+// close completes the run shown in progress for work that turned out not
+// to be needed, and returns why.
+func (tr *tracker) close(ctx context.Context, why error) (Published, error) {
+	out := RunOutput{Title: "Not needed", Summary: "This check stopped before it finished: " + why.Error() + "."}
+	req := RunRequest{Status: StatusCompleted, Conclusion: Neutral, CompletedAt: tr.p.now(), Output: &out}
+	if err := tr.p.api.UpdateRun(ctx, tr.t, tr.run.ID, req); err != nil {
+		return Published{}, errors.Join(why, fmt.Errorf("close check run %s: %w", tr.t, err))
+	}
+	return Published{RunID: tr.run.ID, Writes: tr.writes + 1}, why
 }

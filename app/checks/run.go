@@ -144,34 +144,48 @@ func (r *Runner) evaluate(ctx context.Context, repo Repo, a CheckArgs, numbers [
 		return checkrun.Output{}, err
 	}
 	res.catalog = cat
+	if err := r.current(ctx, repo, a, log); err != nil {
+		return checkrun.Output{}, err
+	}
 	return r.output(res), nil
 }
 
 // pullNumbers returns the pull requests to check: the one the event named,
-// or the open ones whose head is the commit. An automatic check of a head
-// its pull request has moved past (or a pull request since closed) is
-// superseded: it no longer decides anything, and the newer head has a
-// check of its own. A check someone asked for again is always run.
+// or the open ones whose head is the commit.
 func (r *Runner) pullNumbers(ctx context.Context, repo Repo, a CheckArgs, log *slog.Logger) ([]int, error) {
 	if a.Number == 0 {
 		return repo.PullRequestsWithCommit(ctx, a.HeadSHA)
 	}
-	if a.Rerun {
-		return []int{a.Number}, nil
+	if err := r.current(ctx, repo, a, log); err != nil {
+		return nil, err
+	}
+	return []int{a.Number}, nil
+}
+
+// current fails with a superseded error when an automatic check's head
+// is no longer its pull request's (or the pull request was closed): the
+// check no longer decides anything, and the newer head has a check of its
+// own. It is asked before the work, and again before anything is
+// written, so that a push during a check spares the older head's writes
+// (GitHub Actions' cancel-in-progress, for checks). A check someone asked
+// for again always runs.
+func (r *Runner) current(ctx context.Context, repo Repo, a CheckArgs, log *slog.Logger) error {
+	if a.Rerun || a.Number == 0 {
+		return nil
 	}
 	head, open, err := repo.PullRequest(ctx, a.Number)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	if head != a.HeadSHA || !open {
-		why := fmt.Sprintf("pull request #%d moved on to %s", a.Number, head)
-		if !open {
-			why = fmt.Sprintf("pull request #%d is closed", a.Number)
-		}
-		log.Info("check superseded: not run", "reason", why)
-		return nil, superseded(why)
+	if head == a.HeadSHA && open {
+		return nil
 	}
-	return []int{a.Number}, nil
+	why := fmt.Sprintf("pull request #%d moved on to %s", a.Number, head)
+	if !open {
+		why = fmt.Sprintf("pull request #%d is closed", a.Number)
+	}
+	log.Info("check superseded: nothing published", "reason", why)
+	return fmt.Errorf("%w: %w", checkrun.ErrNotNeeded, superseded(why))
 }
 
 // result is what the check found.

@@ -25,6 +25,7 @@ type fakeRepo struct {
 	open       bool
 	files      map[string]string // changed files and their content at the head
 	withCommit []int             // open pull requests whose head is the commit
+	movesTo    string            // a push makes this the head once the files are listed
 
 	mu    sync.Mutex
 	reads []string
@@ -38,6 +39,8 @@ func (f *fakeRepo) read(what string) {
 
 func (f *fakeRepo) PullRequest(_ context.Context, n int) (string, bool, error) {
 	f.read(fmt.Sprintf("pull %d", n))
+	f.mu.Lock()
+	defer f.mu.Unlock()
 	return f.head, f.open, nil
 }
 
@@ -48,6 +51,11 @@ func (f *fakeRepo) PullRequestsWithCommit(_ context.Context, sha string) ([]int,
 
 func (f *fakeRepo) ChangedFiles(_ context.Context, n int) ([]string, error) {
 	f.read(fmt.Sprintf("files %d", n))
+	if f.movesTo != "" {
+		f.mu.Lock()
+		f.head = f.movesTo
+		f.mu.Unlock()
+	}
 	return slices.Sorted(maps.Keys(f.files)), nil
 }
 
@@ -195,5 +203,17 @@ func TestCheckBoundsAHugeChange(t *testing.T) {
 	}
 	if !strings.Contains(run.Summary, "more findings are not shown") || !strings.Contains(run.Summary, "portico validate") {
 		t.Errorf("summary does not say how to see every finding:\n%.2000s", run.Summary)
+	}
+}
+
+// TestCheckOfAHeadPushedOverWhileCheckedWritesNothing: a push during the
+// check makes the older head's check superseded before it writes.
+func TestCheckOfAHeadPushedOverWhileCheckedWritesNothing(t *testing.T) {
+	t.Parallel()
+	repo := &fakeRepo{head: oldHead, open: true, movesTo: newHead, files: map[string]string{"catalog-info.yaml": brokenDoc}}
+	api, err := runCheck(t, repo, args(7, oldHead))
+	var s *jobs.SupersededError
+	if !errors.As(err, &s) || len(api.Writes()) != 0 {
+		t.Errorf("err %v, writes %v; want superseded with no write", err, api.Writes())
 	}
 }
