@@ -31,7 +31,7 @@ func TestKill9LosesNothing(t *testing.T) {
 	prs := openPulls(t, a, 25)
 	var burst []loadgen.Delivery
 	for i := range 500 {
-		burst = append(burst, loadgen.Synchronize(prs[i%len(prs)]))
+		burst = append(burst, loadgen.Synchronize(prs[i%len(prs)], loadgen.PayloadGitHub))
 	}
 	opts := loadgen.Options{URL: "http://" + a.addr + "/webhooks", Secret: a.cred.WebhookSecret, Concurrency: 16, Timeout: 5 * time.Second}
 	first := loadgen.Run(context.Background(), opts, burst[:200])
