@@ -60,7 +60,7 @@ func NewApps(appID int64, privateKeyPEM []byte, restBase string, opts ...Option)
 	if err != nil {
 		return nil, err
 	}
-	o := newOptions(opts)
+	o := newOptions(restBase, opts)
 	m, err := newMetrics(o.registerer)
 	if err != nil {
 		return nil, err

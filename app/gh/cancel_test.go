@@ -24,7 +24,7 @@ func TestCancelInterruptsWaits(t *testing.T) {
 		{"primary reset", nil, []http.HandlerFunc{respond(200, `{}`, "X-RateLimit-Remaining: 0", "X-RateLimit-Reset: "+hour)}, "GET", "POST"},
 		{"retry-after", nil, []http.HandlerFunc{respond(429, `{}`, "Retry-After: 3600")}, "", "POST"},
 		{"backoff", []Option{WithBackoff(2*time.Hour, 2*time.Hour)}, []http.HandlerFunc{e503}, "", "GET"},
-		{"pacing", []Option{WithWriteLimits(Limit{Requests: 1, Per: time.Hour})}, []http.HandlerFunc{ok200}, "POST", "POST"},
+		{"pacing", []Option{WithWriteLimits(WriteLimits{Content: []Limit{{Requests: 1, Per: time.Hour}}})}, []http.HandlerFunc{ok200}, "POST", "POST"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -15,14 +15,25 @@
 //   - 5xx, connection errors and timeouts: retried with exponential backoff
 //     and jitter, a bounded number of times, only when resending cannot
 //     act twice (see below);
-//   - content-creating requests (POST, PATCH, PUT, DELETE) are paced to 80
-//     a minute and 500 an hour per installation, GitHub's documented
-//     limits, by waiting;
+//   - writes (POST, PATCH, PUT, DELETE; token requests aside) spend the
+//     installation's write budget, kept per kind: checks (check runs,
+//     check suites, commit statuses) and content (every other write),
+//     so that neither spends the other's. Each kind has its own limits
+//     (WriteLimits; DefaultWriteLimits: on github.com content 80 a minute
+//     and 500 an hour, GitHub's documented limits, and checks 100 a
+//     minute; none on other hosts), and a write waits for room. Bulk
+//     writes leave the last quarter of every window to Interactive ones,
+//     a free slot goes to a waiting Interactive write first, and waiting
+//     writes of one priority are served round-robin across flows
+//     (WithPriority). A pause GitHub asked for holds writes of every kind;
 //   - Prometheus metrics: github_requests_total{method,code},
 //     github_request_duration_seconds{method},
 //     github_rate_limit_remaining{installation,resource},
-//     github_request_retries_total{reason} and
-//     github_rate_limit_wait_seconds_total{reason}.
+//     github_request_retries_total{reason},
+//     github_rate_limit_wait_seconds_total{reason} (reason primary,
+//     secondary or pace) and github_write_wait_seconds_total{kind,priority}
+//     (the pace waits by kind, checks or content, and priority,
+//     interactive or bulk).
 //
 // Every wait is bounded by the request's context and by a maximum wait;
 // a wait that cannot fit fails at once with *RateLimitedError, so that a

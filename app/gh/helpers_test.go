@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -51,6 +52,80 @@ func (c *fakeClock) Sleep(ctx context.Context, d time.Duration) error {
 	c.now = c.now.Add(d)
 	c.sleeps = append(c.sleeps, d)
 	return nil
+}
+
+// stepClock stands still until the test moves it: Sleep blocks until
+// Advance reaches its end or ctx is done. Tests of writes that wait
+// concurrently need it: with fakeClock the budget's goroutine would move
+// time on while the test is still queueing writes.
+type stepClock struct {
+	mu       sync.Mutex
+	now      time.Time
+	sleepers []sleeper
+}
+
+type sleeper struct {
+	end  time.Time
+	wake chan struct{}
+}
+
+func newStepClock() *stepClock { return &stepClock{now: time.Unix(1_800_000_000, 0)} }
+
+func (c *stepClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *stepClock) Sleep(ctx context.Context, d time.Duration) error {
+	c.mu.Lock()
+	if d <= 0 {
+		c.mu.Unlock()
+		return ctx.Err()
+	}
+	s := sleeper{end: c.now.Add(d), wake: make(chan struct{})}
+	c.sleepers = append(c.sleepers, s)
+	c.mu.Unlock()
+	select {
+	case <-s.wake:
+		return nil
+	case <-ctx.Done():
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		c.sleepers = slices.DeleteFunc(c.sleepers, func(o sleeper) bool { return o.wake == s.wake })
+		return ctx.Err()
+	}
+}
+
+// Advance moves time on by d and wakes the sleeps that end by then.
+func (c *stepClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+	c.sleepers = slices.DeleteFunc(c.sleepers, func(s sleeper) bool {
+		if s.end.After(c.now) {
+			return false
+		}
+		close(s.wake)
+		return true
+	})
+}
+
+// sleeping counts the sleeps in progress.
+func (c *stepClock) sleeping() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.sleepers)
+}
+
+// eventually fails the test unless cond holds within a few seconds.
+func eventually(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); !cond(); time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+	}
 }
 
 func (c *fakeClock) slept() []time.Duration {
@@ -136,18 +211,26 @@ var quiet = slog.New(slog.DiscardHandler)
 
 // testTransport is one installation's transport with a fake clock and
 // small backoffs, and a plain http.Client around it: go-github's own rate
-// limit checks would hide the transport's waits.
+// limit checks would hide the transport's waits. Its REST base is a fake
+// GitHub's root, so writes are not paced unless opts say so.
 func testTransport(t *testing.T, clock Clock, opts ...Option) (*http.Client, *transport, *prometheus.Registry) {
+	t.Helper()
+	return testTransportAt(t, clock, "/", opts...)
+}
+
+// testTransportAt is testTransport for a REST base path such as GitHub
+// Enterprise Server's /api/v3.
+func testTransportAt(t *testing.T, clock Clock, basePath string, opts ...Option) (*http.Client, *transport, *prometheus.Registry) {
 	t.Helper()
 	reg := prometheus.NewRegistry()
 	base := []Option{WithClock(clock), WithRegisterer(reg), WithLogger(quiet),
 		WithBackoff(time.Second, 4*time.Second), WithAttemptTimeout(time.Second)}
-	o := newOptions(append(base, opts...))
+	o := newOptions("http://127.0.0.1"+basePath, append(base, opts...))
 	m, err := newMetrics(o.registerer)
 	if err != nil {
 		t.Fatal(err)
 	}
-	tr := newTransport("1", "/", o, m)
+	tr := newTransport("1", basePath, o, m)
 	return &http.Client{Transport: tr}, tr, reg
 }
 

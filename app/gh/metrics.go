@@ -16,6 +16,8 @@ type metrics struct {
 	remaining *prometheus.GaugeVec
 	retries   *prometheus.CounterVec
 	waited    *prometheus.CounterVec
+	// writeWaited splits waited's "pace" by kind of write and priority.
+	writeWaited *prometheus.CounterVec
 }
 
 func newMetrics(reg prometheus.Registerer) (*metrics, error) {
@@ -41,13 +43,18 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 			Name: "github_rate_limit_wait_seconds_total",
 			Help: "Time requests spent waiting before being sent, by reason (primary, secondary, pace).",
 		}, []string{"reason"}),
+		writeWaited: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "github_write_wait_seconds_total",
+			Help: "Time writes spent waiting for the installation's write budget, by kind (checks, content) and priority (interactive, bulk).",
+		}, []string{"kind", "priority"}),
 	}
-	var errs [5]error
+	var errs [6]error
 	m.requests, errs[0] = register(reg, m.requests)
 	m.duration, errs[1] = register(reg, m.duration)
 	m.remaining, errs[2] = register(reg, m.remaining)
 	m.retries, errs[3] = register(reg, m.retries)
 	m.waited, errs[4] = register(reg, m.waited)
+	m.writeWaited, errs[5] = register(reg, m.writeWaited)
 	if err := errors.Join(errs[:]...); err != nil {
 		return nil, fmt.Errorf("register github metrics: %w", err)
 	}

@@ -24,9 +24,6 @@ type Limit struct {
 	Per      time.Duration
 }
 
-// GitHub's documented secondary limits on content-creating requests.
-var defaultWriteLimits = []Limit{{Requests: 80, Per: time.Minute}, {Requests: 500, Per: time.Hour}}
-
 // Option changes how Apps builds its clients.
 type Option func(*options)
 
@@ -41,10 +38,11 @@ type options struct {
 	secondaryWait  time.Duration
 	maxWait        time.Duration
 	attemptTimeout time.Duration
-	writeLimits    []Limit
+	writeLimits    WriteLimits
 }
 
-func newOptions(opts []Option) *options {
+// newOptions applies opts to the defaults for the REST API at restBase.
+func newOptions(restBase string, opts []Option) *options {
 	o := &options{
 		base:           http.DefaultTransport,
 		clock:          realClock{},
@@ -56,7 +54,7 @@ func newOptions(opts []Option) *options {
 		secondaryWait:  DefaultSecondaryWait,
 		maxWait:        DefaultMaxWait,
 		attemptTimeout: DefaultAttemptTimeout,
-		writeLimits:    defaultWriteLimits,
+		writeLimits:    DefaultWriteLimits(restBase),
 	}
 	for _, opt := range opts {
 		opt(o)
@@ -101,6 +99,8 @@ func WithMaxWait(d time.Duration) Option { return func(o *options) { o.maxWait =
 // before it counts as a timeout; 0 means no limit but the context's.
 func WithAttemptTimeout(d time.Duration) Option { return func(o *options) { o.attemptTimeout = d } }
 
-// WithWriteLimits replaces the pacing of content-creating requests (80 a
-// minute and 500 an hour per installation by default).
-func WithWriteLimits(limits ...Limit) Option { return func(o *options) { o.writeLimits = limits } }
+// WithWriteLimits sets each installation's write budget, in place of
+// DefaultWriteLimits of the REST base.
+func WithWriteLimits(limits WriteLimits) Option {
+	return func(o *options) { o.writeLimits = limits.clone() }
+}

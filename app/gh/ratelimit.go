@@ -81,6 +81,14 @@ func (l *limits) delay(now time.Time, resource string) (time.Duration, verdict) 
 	return d, why
 }
 
+// pausedUntil says until when every request of the installation waits:
+// a secondary limit or a retry-after.
+func (l *limits) pausedUntil() time.Time {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.paused
+}
+
 // core returns the core resource's last seen state.
 func (l *limits) core() (Rate, bool) {
 	l.mu.Lock()

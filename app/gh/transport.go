@@ -21,18 +21,19 @@ type transport struct {
 	o        *options
 	m        *metrics
 	limits   *limits
-	pacer    *pacer
+	budget   *writeBudget
 }
 
 func newTransport(label, basePath string, o *options, m *metrics) *transport {
+	l := newLimits(label, o.secondaryWait, m.remaining)
 	return &transport{
 		next:     o.base,
 		label:    label,
 		basePath: strings.TrimSuffix(basePath, "/"),
 		o:        o,
 		m:        m,
-		limits:   newLimits(label, o.secondaryWait, m.remaining),
-		pacer:    newPacer(o.writeLimits),
+		limits:   l,
+		budget:   newWriteBudget(o.writeLimits, o.clock, l.pausedUntil),
 	}
 }
 
@@ -65,7 +66,7 @@ func (t *transport) try(req *http.Request) (*http.Response, verdict, error) {
 	token := isTokenRequest(req)
 	resource := t.resource(req)
 	if !token {
-		if err := t.admit(req.Context(), isWrite(req.Method), resource); err != nil {
+		if err := t.admit(req, resource); err != nil {
 			closeBody(req)
 			return nil, notLimited, err
 		}
@@ -81,29 +82,53 @@ func (t *transport) try(req *http.Request) (*http.Response, verdict, error) {
 	return resp, t.limits.observe(t.o.clock.Now(), resource, resp), nil
 }
 
-// admit waits until rate limits and pacing let a request through, or
-// fails with *RateLimitedError when the wait would not fit.
-func (t *transport) admit(ctx context.Context, write bool, resource string) error {
+// admit waits until rate limits and the write budget let a request
+// through, or fails with *RateLimitedError when the wait would not fit.
+func (t *transport) admit(req *http.Request, resource string) error {
+	ctx := req.Context()
+	waited, err := t.waitLimits(ctx, resource)
+	if err != nil || !isWrite(req.Method) {
+		return err
+	}
+	kind := classifyWrite(req.Method, strings.TrimPrefix(req.URL.Path, t.basePath))
+	prio, flow := priorityOf(ctx)
+	d, err := t.budget.take(ctx, kind, prio, flow, t.waitBound(ctx, waited))
+	if d > 0 {
+		t.m.waited.WithLabelValues("pace").Add(d.Seconds())
+		t.m.writeWaited.WithLabelValues(kind.String(), prio.String()).Add(d.Seconds())
+	}
+	return err
+}
+
+// waitLimits waits while the installation is paused or resource's
+// primary limit is exhausted, and returns how long it waited.
+func (t *transport) waitLimits(ctx context.Context, resource string) (time.Duration, error) {
 	var waited time.Duration
 	for {
 		now := t.o.clock.Now()
 		d, why := t.limits.delay(now, resource)
-		reason := why.String()
-		if d == 0 && write {
-			d, reason = t.pacer.take(now), "pace"
-		}
 		if d <= 0 {
-			return nil
+			return waited, nil
 		}
 		if !t.canWait(ctx, waited+d) {
-			return &RateLimitedError{Until: now.Add(d), Reason: reason}
+			return waited, &RateLimitedError{Until: now.Add(d), Reason: why.String()}
 		}
-		t.m.waited.WithLabelValues(reason).Add(d.Seconds())
+		t.m.waited.WithLabelValues(why.String()).Add(d.Seconds())
 		if err := t.o.clock.Sleep(ctx, d); err != nil {
-			return err
+			return waited, err
 		}
 		waited += d
 	}
+}
+
+// waitBound is how much longer a request that has waited may wait: the
+// rest of the maximum wait, within the context's deadline.
+func (t *transport) waitBound(ctx context.Context, waited time.Duration) time.Duration {
+	bound := t.o.maxWait - waited
+	if deadline, ok := ctx.Deadline(); ok {
+		bound = min(bound, time.Until(deadline))
+	}
+	return bound
 }
 
 // canWait says whether waiting d stays within the maximum wait and the
