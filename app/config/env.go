@@ -21,6 +21,7 @@ const (
 	EnvGitHubPrivateKey      = "PORTICO_GITHUB_PRIVATE_KEY"
 	EnvGitHubPrivateKeyFile  = "PORTICO_GITHUB_PRIVATE_KEY_FILE"
 	EnvWebhookSecret         = "PORTICO_WEBHOOK_SECRET"
+	EnvGitHubWriteLimits     = "PORTICO_GITHUB_WRITE_LIMITS"
 	EnvPlatformRepository    = "PORTICO_PLATFORM_REPOSITORY"
 	EnvPlatformDir           = "PORTICO_PLATFORM_DIR"
 	EnvCatalogRepository     = "PORTICO_CATALOG_REPOSITORY"
@@ -57,7 +58,8 @@ func applyEnv(cfg *Config, getenv func(string) string) error {
 		}
 	}
 	return errors.Join(envAppID(cfg, getenv), envPrivateKey(cfg, getenv),
-		envPlatform(cfg, getenv), envInsecure(cfg, getenv), envJobs(cfg, getenv))
+		envPlatform(cfg, getenv), envInsecure(cfg, getenv), envJobs(cfg, getenv),
+		envWriteLimits(cfg, getenv))
 }
 
 func envJobs(cfg *Config, getenv func(string) string) error {

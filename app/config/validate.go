@@ -91,6 +91,7 @@ func (c *Config) validateGitHub() error {
 			errs = append(errs, err)
 		}
 	}
+	errs = append(errs, g.WriteLimits.validate())
 	if c.AppConfigured() && g.WebhookSecret == "" && !c.InsecureSkipSignature {
 		errs = append(errs, errors.New("github.webhook_secret: required once the App is configured ("+EnvWebhookSecret+"); insecure_skip_signature is for development only"))
 	}
