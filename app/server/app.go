@@ -35,7 +35,7 @@ type appMode struct {
 // webhook receiver from cfg and switches the server to them.
 func (s *Server) enterAppMode(ctx context.Context, cfg *config.Config) error {
 	apps, err := gh.NewApps(cfg.GitHub.AppID, []byte(cfg.GitHub.PrivateKey.Reveal()), cfg.GitHub.URL,
-		gh.WithRegisterer(s.reg), gh.WithLogger(s.log))
+		gh.WithRegisterer(s.reg), gh.WithLogger(s.log), gh.WithWriteLimits(writeLimits(cfg.GitHub)))
 	if err != nil {
 		return fmt.Errorf("github app: %w", err)
 	}
@@ -63,6 +63,38 @@ func (s *Server) enterAppMode(ctx context.Context, cfg *config.Config) error {
 	})
 	s.log.Info("GitHub App configured", "app_id", cfg.GitHub.AppID, "github", cfg.GitHub.URL, "policies", cfg.Platform.Source())
 	return nil
+}
+
+// writeLimits turns github.write_limits into the installations' write
+// budget: github.url's default, or the preset it names, with the kinds it
+// sets replaced.
+func writeLimits(g config.GitHub) gh.WriteLimits {
+	wl := gh.DefaultWriteLimits(g.URL)
+	w := g.WriteLimits
+	if w == nil {
+		return wl
+	}
+	switch w.Base {
+	case config.WriteLimitsGitHub:
+		wl = gh.GitHubWriteLimits()
+	case config.WriteLimitsNone:
+		wl = gh.WriteLimits{}
+	}
+	if w.Checks.Set {
+		wl.Checks = ghLimits(w.Checks.Limits)
+	}
+	if w.Content.Set {
+		wl.Content = ghLimits(w.Content.Limits)
+	}
+	return wl
+}
+
+func ghLimits(limits []config.Limit) []gh.Limit {
+	out := make([]gh.Limit, len(limits))
+	for i, l := range limits {
+		out[i] = gh.Limit(l)
+	}
+	return out
 }
 
 // policySource picks where the organisation's policies come from.
