@@ -102,3 +102,19 @@ func TestWriteLimitsEnv(t *testing.T) {
 		})
 	}
 }
+
+// FuzzWriteLimitsEnv: whatever the variable holds, parsing does not
+// panic, and what it accepts is valid.
+func FuzzWriteLimitsEnv(f *testing.F) {
+	for _, seed := range []string{"github.com", "none", "checks=100/1m;content=80/1m,500/1h", "checks=", "content=1/1ns;;", "checks=9999999999999999999/1m"} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		w, err := parseWriteLimitsEnv(s)
+		if err == nil {
+			if verr := w.validate(); verr != nil {
+				t.Errorf("accepted %q as %+v, which is invalid: %v", s, w, verr)
+			}
+		}
+	})
+}
