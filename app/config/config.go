@@ -59,9 +59,9 @@ type GitHub struct {
 	PrivateKeyFile string `yaml:"private_key_file"`
 	// WebhookSecret is the secret GitHub signs deliveries with.
 	WebhookSecret Secret `yaml:"webhook_secret"`
-	// WriteLimits is each installation's write budget; nil: the default
-	// of URL (github.com's limits on github.com, none elsewhere).
-	WriteLimits *WriteLimits `yaml:"write_limits"`
+	// WriteLimits is each installation's write budget; the zero value is
+	// URL's default (github.com's limits on github.com, none elsewhere).
+	WriteLimits WriteLimits `yaml:"write_limits"`
 }
 
 // Platform is where the organisation's policies/, actions/ and templates/

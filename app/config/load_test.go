@@ -2,6 +2,7 @@ package config
 
 import (
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -16,7 +17,7 @@ func TestLoadDefaults(t *testing.T) {
 		}
 		want := Default()
 		want.DataDir = dir
-		if *cfg != *want {
+		if !reflect.DeepEqual(cfg, want) {
 			t.Errorf("Load(%q) = %+v, want %+v", path, cfg, want)
 		}
 		if cfg.AppConfigured() || cfg.Platform.Source() != SourceEmbedded {
@@ -95,7 +96,7 @@ func TestEnvOverrides(t *testing.T) {
 		Catalog:               Catalog{Repository: "acme/catalog"},
 		InsecureSkipSignature: true,
 	}
-	if *cfg != want {
+	if !reflect.DeepEqual(*cfg, want) {
 		t.Errorf("got %+v\nwant %+v", cfg, want)
 	}
 }

@@ -39,11 +39,11 @@ func TestValidate(t *testing.T) {
 		{"platform repo", func(c *Config) { c.Platform.Repository = "just-a-name" }, "platform.repository:"},
 		{"catalog repo", func(c *Config) { c.Catalog.Repository = "a/b/../c" }, "catalog.repository:"},
 		{"write limits", func(c *Config) {
-			c.GitHub.WriteLimits = &WriteLimits{Checks: KindLimits{true, []Limit{{Requests: 100, Per: time.Minute}}}}
+			c.GitHub.WriteLimits = WriteLimits{Checks: KindLimits{true, []Limit{{Requests: 100, Per: time.Minute}}}}
 		}, ""},
-		{"write limits base", func(c *Config) { c.GitHub.WriteLimits = &WriteLimits{Base: "fast"} }, "github.write_limits:"},
+		{"write limits base", func(c *Config) { c.GitHub.WriteLimits = WriteLimits{Base: "fast"} }, "github.write_limits:"},
 		{"write limits zero", func(c *Config) {
-			c.GitHub.WriteLimits = &WriteLimits{Content: KindLimits{true, []Limit{{Requests: 0, Per: time.Minute}}}}
+			c.GitHub.WriteLimits = WriteLimits{Content: KindLimits{true, []Limit{{Requests: 0, Per: time.Minute}}}}
 		}, "github.write_limits.content:"},
 	}
 	for _, tt := range tests {

@@ -28,7 +28,7 @@ type Limit struct {
 }
 
 // WriteLimits is github.write_limits: how many writes of each kind one
-// installation may make. Left out (a nil *WriteLimits) it is the
+// installation may make. The zero value, the key left out, is the
 // default of github.url: github.com's limits on github.com, none
 // elsewhere.
 type WriteLimits struct {
@@ -124,38 +124,49 @@ func parseLimit(s string) (Limit, error) {
 	return Limit{Requests: requests, Per: per}, nil
 }
 
-// parseWriteLimitsEnv reads PORTICO_GITHUB_WRITE_LIMITS: a word, or
-// KIND=LIMITS pairs separated by ";", the limits by ","
+// Set reads the environment's form of write_limits, as
+// PORTICO_GITHUB_WRITE_LIMITS and flags take it: a word (github.com,
+// none), or KIND=LIMITS pairs separated by ";", the limits by ","
 // (checks=100/1m;content=80/1m,500/1h). An empty list leaves that kind
-// unpaced.
-func parseWriteLimitsEnv(s string) (*WriteLimits, error) {
+// unpaced; an empty s is the default. On error w is unchanged.
+func (w *WriteLimits) Set(s string) error {
 	if base, ok := writeLimitsWord(strings.TrimSpace(s)); ok {
-		return &WriteLimits{Base: base}, nil
+		*w = WriteLimits{Base: base}
+		return nil
 	}
-	w := &WriteLimits{}
+	var parsed WriteLimits
 	for _, pair := range strings.Split(s, ";") {
 		if strings.TrimSpace(pair) == "" {
 			continue
 		}
 		name, list, ok := strings.Cut(pair, "=")
-		k := w.kind(strings.TrimSpace(name))
+		k := parsed.kind(strings.TrimSpace(name))
 		if !ok || k == nil || k.Set {
-			return nil, fmt.Errorf("%s: %q is not %s, %s or KIND=N/DURATION,... pairs separated by ; (kinds checks and content, each once)",
-				EnvGitHubWriteLimits, pair, WriteLimitsGitHub, WriteLimitsNone)
+			return fmt.Errorf("%q is not %s, %s or KIND=N/DURATION,... pairs separated by ; (kinds checks and content, each once)",
+				pair, WriteLimitsGitHub, WriteLimitsNone)
 		}
-		k.Set = true
-		if strings.TrimSpace(list) == "" {
-			continue
-		}
-		for _, item := range strings.Split(list, ",") {
-			l, err := parseLimit(item)
-			if err != nil {
-				return nil, fmt.Errorf("%s: %s: %w", EnvGitHubWriteLimits, strings.TrimSpace(name), err)
-			}
-			k.Limits = append(k.Limits, l)
+		if err := k.parseList(list); err != nil {
+			return fmt.Errorf("%s: %w", strings.TrimSpace(name), err)
 		}
 	}
-	return w, nil
+	*w = parsed
+	return nil
+}
+
+// parseList reads N/DURATION limits separated by ",".
+func (k *KindLimits) parseList(list string) error {
+	k.Set = true
+	if strings.TrimSpace(list) == "" {
+		return nil
+	}
+	for _, item := range strings.Split(list, ",") {
+		l, err := parseLimit(item)
+		if err != nil {
+			return err
+		}
+		k.Limits = append(k.Limits, l)
+	}
+	return nil
 }
 
 func envWriteLimits(cfg *Config, getenv func(string) string) error {
@@ -163,19 +174,14 @@ func envWriteLimits(cfg *Config, getenv func(string) string) error {
 	if v == "" {
 		return nil
 	}
-	w, err := parseWriteLimitsEnv(v)
-	if err != nil {
-		return err
+	if err := cfg.GitHub.WriteLimits.Set(v); err != nil {
+		return fmt.Errorf("%s: %w", EnvGitHubWriteLimits, err)
 	}
-	cfg.GitHub.WriteLimits = w
 	return nil
 }
 
 // validate catches what parsing cannot: a WriteLimits built in code.
 func (w *WriteLimits) validate() error {
-	if w == nil {
-		return nil
-	}
 	var errs []error
 	if _, ok := writeLimitsWord(w.Base); !ok && w.Base != "" {
 		errs = append(errs, fmt.Errorf("github.write_limits: %q is not %s or %s", w.Base, WriteLimitsGitHub, WriteLimitsNone))
