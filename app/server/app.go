@@ -71,9 +71,6 @@ func (s *Server) enterAppMode(ctx context.Context, cfg *config.Config) error {
 func writeLimits(g config.GitHub) gh.WriteLimits {
 	wl := gh.DefaultWriteLimits(g.URL)
 	w := g.WriteLimits
-	if w == nil {
-		return wl
-	}
 	switch w.Base {
 	case config.WriteLimitsGitHub:
 		wl = gh.GitHubWriteLimits()
