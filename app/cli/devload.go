@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"strings"
 
@@ -11,8 +12,12 @@ import (
 // runDevLoad sends signed pull_request.synchronize deliveries to a portico
 // server and prints throughput and latency. By default each carries
 // GitHub's recorded payload (about 24 KB); --payload small sends 400 bytes.
+// With --scenario it measures pull request checks instead (see
+// devscenario.go).
 func runDevLoad(ctx context.Context, args []string, stdio IO) (int, error) {
-	fs := newFlagSet("dev load", "dev load --url URL --secret S [flags]", stdio.Err)
+	fs := newFlagSet("dev load", "dev load --url URL --secret S [flags]   or   dev load --scenario burst|pushes|bulk|large [--count N]", stdio.Err)
+	scenario := fs.String("scenario", "", "measure pull request checks against a fake GitHub and an in-process portico: burst, pushes, bulk or large (--count sets N)")
+	limits := fs.String("write-limits", "github.com", "with --scenario: portico's github.write_limits")
 	url := fs.String("url", "http://127.0.0.1:8080/webhooks", "webhook endpoint (use a server on this machine)")
 	secret := fs.String("secret", "", "webhook secret to sign with")
 	count := fs.Int("count", 10000, "deliveries to send")
@@ -26,6 +31,15 @@ func runDevLoad(ctx context.Context, args []string, stdio IO) (int, error) {
 	fs.StringVar(&pr.HeadSHA, "sha", strings.Repeat("a", 40), "head SHA in the payloads")
 	if rest, err := parseArgs(fs, args); err != nil || len(rest) > 0 {
 		return ExitUsage, fmt.Errorf("dev load: %w", firstErr(err, usagef("no arguments expected")))
+	}
+	if *scenario != "" {
+		n := 0
+		fs.Visit(func(f *flag.Flag) {
+			if f.Name == "count" {
+				n = *count
+			}
+		})
+		return runScenario(ctx, *scenario, n, *limits, stdio)
 	}
 	var ok bool
 	if pr.Owner, pr.Repo, ok = strings.Cut(*repo, "/"); !ok || *count <= 0 {

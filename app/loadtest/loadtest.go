@@ -2,6 +2,7 @@ package loadtest
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -85,6 +86,31 @@ func (r Result) Max() time.Duration {
 
 func round(d time.Duration) time.Duration { return d.Round(time.Millisecond) }
 
+// fromDelivery measures checks from the pull_request delivery of their
+// head rather than from the start of the action that caused it: what
+// the fake GitHub takes to open a pull request or push is not portico's.
+func (e Env) fromDelivery(ps []pending, checks []Check) {
+	delivered := map[string]time.Time{}
+	for _, d := range e.GitHub.Deliveries() {
+		var p struct {
+			PullRequest struct {
+				Head struct {
+					SHA string `json:"sha"`
+				} `json:"head"`
+			} `json:"pull_request"`
+		}
+		if d.Event == "pull_request" && json.Unmarshal(d.Payload, &p) == nil && p.PullRequest.Head.SHA != "" {
+			delivered[p.PullRequest.Head.SHA] = d.DeliveredAt
+		}
+	}
+	for i, p := range ps {
+		if at, ok := delivered[p.sha]; ok && at.After(p.start) {
+			checks[i].Latency -= at.Sub(p.start)
+			ps[i].start = at
+		}
+	}
+}
+
 // CheckedHeads counts the heads of repo that have a completed check.
 func (e Env) CheckedHeads(repo string, heads []string) int {
 	n := 0
@@ -115,7 +141,8 @@ type pending struct {
 }
 
 // wait waits until every check of ps has completed, and measures each
-// from its start to when it was first seen completed (every 20 ms: the
+// from the webhook delivery that asked for it (or its start, if the fake
+// sent none) to when it was first seen completed (every 20 ms: the
 // timestamps GitHub keeps have whole seconds only).
 func (e Env) wait(ctx context.Context, ps []pending) ([]Check, error) {
 	out := make([]Check, len(ps))
@@ -131,6 +158,7 @@ func (e Env) wait(ctx context.Context, ps []pending) ([]Check, error) {
 			}
 		}
 		if left == 0 {
+			e.fromDelivery(ps, out)
 			return out, nil
 		}
 		select {

@@ -154,10 +154,26 @@ func Large(ctx context.Context, e Env, documents int) (Result, error) {
 	}
 	checks, err := e.wait(ctx, ps)
 	res := Result{Scenario: fmt.Sprintf("a pull request with %d broken entities beside one with a single one", documents), Checks: checks}
-	if err == nil {
-		res.Notes = append(res.Notes,
-			fmt.Sprintf("large: %s, %d writes, %d annotations; single: %s, %d writes",
-				round(checks[0].Latency), checks[0].Writes, len(checks[0].Run.Annotations), round(checks[1].Latency), checks[1].Writes))
+	if err != nil {
+		return res, err
 	}
-	return res, err
+	large := e.settled(ctx, ps[0])
+	res.Checks[0].Run, res.Checks[0].Writes = large, large.Requests
+	res.Notes = append(res.Notes,
+		fmt.Sprintf("large: completed in %s in its first write, then %d writes in all for %d annotations; single: %s, %d writes",
+			round(checks[0].Latency), large.Requests, len(large.Annotations), round(checks[1].Latency), checks[1].Writes))
+	return res, nil
+}
+
+// settled returns p's check run once no write has changed it for a
+// second: a run is completed in its first write, and annotations beyond
+// the first 50 follow in further ones.
+func (e Env) settled(ctx context.Context, p pending) githubtest.CheckRun {
+	run, _ := e.completed(p.repo, p.sha)
+	for quiet := time.Now(); time.Since(quiet) < time.Second && ctx.Err() == nil; time.Sleep(pollInterval) {
+		if now, _ := e.completed(p.repo, p.sha); now.Requests != run.Requests {
+			run, quiet = now, time.Now()
+		}
+	}
+	return run
 }
