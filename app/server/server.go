@@ -45,7 +45,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger) (*Server, er
 	for _, w := range cfg.Warnings() {
 		log.Warn(w)
 	}
-	db, err := store.Open(ctx, store.Options{DataDir: cfg.DataDir, DatabaseURL: cfg.Database.URL.Reveal()})
+	db, err := store.Open(ctx, store.Options{DataDir: cfg.DataDir, DatabaseURL: cfg.Database.URL.Reveal(), Logger: log})
 	if err != nil {
 		return nil, err
 	}
