@@ -30,6 +30,7 @@ type Config struct {
 	Platform Platform `yaml:"platform"`
 	Catalog  Catalog  `yaml:"catalog"`
 	Jobs     Jobs     `yaml:"jobs"`
+	Checks   Checks   `yaml:"checks"`
 
 	// InsecureSkipSignature accepts webhooks without checking
 	// X-Hub-Signature-256. Development only: Warnings reports it.
@@ -84,6 +85,17 @@ type Catalog struct {
 	// Either way data_dir/catalog.git is the copy portico reads and
 	// writes.
 	Repository string `yaml:"repository"`
+}
+
+// Checks tunes how check runs are posted. Zero values take the
+// publisher's defaults (300 annotations, 3 s).
+type Checks struct {
+	// MaxAnnotations bounds the annotations one check run posts, the most
+	// severe first; its summary says how many more there are.
+	MaxAnnotations int `yaml:"max_annotations"`
+	// InProgressAfter is how long a check works before a run in progress
+	// is shown; quicker checks are posted completed, in one write.
+	InProgressAfter time.Duration `yaml:"in_progress_after"`
 }
 
 // Jobs tunes the durable queue. Zero values take the queue's defaults.

@@ -29,6 +29,8 @@ const (
 	EnvJobTimeout            = "PORTICO_JOB_TIMEOUT"
 	EnvJobRescueAfter        = "PORTICO_JOB_RESCUE_AFTER"
 	EnvJobKeyLease           = "PORTICO_JOB_KEY_LEASE"
+	EnvChecksMaxAnnotations  = "PORTICO_CHECKS_MAX_ANNOTATIONS"
+	EnvChecksInProgressAfter = "PORTICO_CHECKS_IN_PROGRESS_AFTER"
 )
 
 func applyEnv(cfg *Config, getenv func(string) string) error {
@@ -59,7 +61,26 @@ func applyEnv(cfg *Config, getenv func(string) string) error {
 	}
 	return errors.Join(envAppID(cfg, getenv), envPrivateKey(cfg, getenv),
 		envPlatform(cfg, getenv), envInsecure(cfg, getenv), envJobs(cfg, getenv),
-		envWriteLimits(cfg, getenv))
+		envWriteLimits(cfg, getenv), envChecks(cfg, getenv))
+}
+
+func envChecks(cfg *Config, getenv func(string) string) error {
+	var errs []error
+	if v := getenv(EnvChecksMaxAnnotations); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n <= 0 {
+			errs = append(errs, fmt.Errorf("%s: %q is not a positive integer", EnvChecksMaxAnnotations, v))
+		}
+		cfg.Checks.MaxAnnotations = n
+	}
+	if v := getenv(EnvChecksInProgressAfter); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			errs = append(errs, fmt.Errorf("%s: %q is not a positive duration such as 3s", EnvChecksInProgressAfter, v))
+		}
+		cfg.Checks.InProgressAfter = d
+	}
+	return errors.Join(errs...)
 }
 
 func envJobs(cfg *Config, getenv func(string) string) error {

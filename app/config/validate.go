@@ -24,7 +24,19 @@ func (c *Config) Validate() error {
 		c.validatePlatform(),
 		c.validateCatalog(),
 		c.Jobs.validate(),
+		c.Checks.validate(),
 	)
+}
+
+func (c Checks) validate() error {
+	var errs []error
+	if c.MaxAnnotations < 0 {
+		errs = append(errs, fmt.Errorf("checks.max_annotations: %d is negative", c.MaxAnnotations))
+	}
+	if c.InProgressAfter < 0 {
+		errs = append(errs, fmt.Errorf("checks.in_progress_after: %s is negative", c.InProgressAfter))
+	}
+	return errors.Join(errs...)
 }
 
 func (j Jobs) validate() error {

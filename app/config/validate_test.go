@@ -145,3 +145,24 @@ func TestJobsSettings(t *testing.T) {
 		t.Errorf("bad duration: err = %v", err)
 	}
 }
+
+func TestChecksSettings(t *testing.T) {
+	t.Parallel()
+	env := map[string]string{"PORTICO_CHECKS_MAX_ANNOTATIONS": "120", "PORTICO_CHECKS_IN_PROGRESS_AFTER": "10s"}
+	cfg, err := Load("", func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Checks.MaxAnnotations != 120 || cfg.Checks.InProgressAfter != 10*time.Second {
+		t.Errorf("checks %+v", cfg.Checks)
+	}
+	for name, bad := range map[string]string{"PORTICO_CHECKS_MAX_ANNOTATIONS": "-3", "PORTICO_CHECKS_IN_PROGRESS_AFTER": "later"} {
+		env := map[string]string{name: bad}
+		if _, err := Load("", func(k string) string { return env[k] }); err == nil || !strings.Contains(err.Error(), name) {
+			t.Errorf("%s=%s: err = %v", name, bad, err)
+		}
+	}
+	if err := (Checks{MaxAnnotations: -1}).validate(); err == nil || !strings.Contains(err.Error(), "checks.max_annotations") {
+		t.Errorf("a negative max_annotations: err = %v", err)
+	}
+}

@@ -55,9 +55,10 @@ func (s *Server) enterAppMode(ctx context.Context, cfg *config.Config) error {
 		appID:   cfg.GitHub.AppID,
 		apps:    apps,
 		webhook: webhook.New(secret, s.queue, routes, opts...),
-		checks:  checks.NewRunner(checks.FromClients(apps, cfg.GitHub.AppID), src, s.log).WithCatalog(s.centralCatalog()),
+		checks: checks.NewRunner(checks.FromClients(apps, cfg.GitHub.AppID), src, s.log).
+			WithCatalog(s.centralCatalog()).WithPublishing(publishing(cfg.Checks)),
 		sync: catalogsync.NewRunner(apps, s.catalog, s.log).WithRegisterer(s.reg).WithReserve(apps).
-			WithChecks(checkrun.FromClients(apps, cfg.GitHub.AppID), checkrun.Config{}),
+			WithChecks(checkrun.FromClients(apps, cfg.GitHub.AppID), publishing(cfg.Checks)),
 		repos:   catalogsync.NewDiscoverer(apps, s.queue, s.catalog, s.log),
 		sweeper: redeliver.New(apps.App(), s.recorded, s.log),
 	})
@@ -92,6 +93,11 @@ func ghLimits(limits []config.Limit) []gh.Limit {
 		out[i] = gh.Limit(l)
 	}
 	return out
+}
+
+// publishing is how every flow posts its check runs.
+func publishing(c config.Checks) checkrun.Config {
+	return checkrun.Config{MaxAnnotations: c.MaxAnnotations, InProgressAfter: c.InProgressAfter}
 }
 
 // policySource picks where the organisation's policies come from.
