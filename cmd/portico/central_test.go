@@ -21,7 +21,7 @@ func TestServeSyncsIntoGitHubCatalog(t *testing.T) {
 	if !strings.Contains(got, sha) {
 		t.Errorf("entity on GitHub does not name its source commit %s:\n%s", sha, got)
 	}
-	waitLog(t, a, "the central catalog repository is the record, not a source") // its own push webhook
+	a.waitLog("the central catalog repository is the record, not a source") // its own push webhook
 	if log := gitOut(t, remote, "log", "--format=%s", "main"); strings.Count(log, "\n") != 1 || !strings.HasPrefix(log, "sync acme/web@") {
 		t.Errorf("central history = %q, want the one sync of acme/web", log)
 	}
@@ -97,17 +97,4 @@ func gitOut(t *testing.T, repo string, args ...string) string {
 		t.Fatalf("git %v: %v\n%s", args, err, out)
 	}
 	return string(out)
-}
-
-// waitLog waits for a line of portico's log.
-func waitLog(t *testing.T, a *app, substr string) {
-	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for time.Now().Before(deadline) {
-		if strings.Contains(a.logs.String(), substr) {
-			return
-		}
-		sleep()
-	}
-	t.Fatalf("log never said %q:\n%s", substr, a.logs.String())
 }

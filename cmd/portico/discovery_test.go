@@ -52,7 +52,7 @@ func TestServeDiscoversAndRemovesInstallations(t *testing.T) {
 		waitCatalog(a, "catalog/default/component/"+name+".yaml", true)
 	}
 	a.waitLog(`"repository":"acme/lib","reason":"fork"`)
-	a.waitLog(`"msg":"empty repository: nothing to record","installation":` + strconv.FormatInt(a.inst, 10) + `,"repository":"acme/empty"`)
+	a.waitLog(`"msg":"empty repository: nothing to record"`, `"installation":`+strconv.FormatInt(a.inst, 10)+`,"repository":"acme/empty"`)
 	if got := catalogFile(a, "catalog/default/component/lib.yaml"); got != "" {
 		t.Errorf("the fork's entity was recorded:\n%s", got)
 	}
@@ -96,15 +96,26 @@ func catalogCommits(a *app) int {
 	return n
 }
 
-// waitLog waits until the server has logged a line containing s.
-func (a *app) waitLog(s string) {
+// waitLog waits until the server has logged a line containing every part.
+func (a *app) waitLog(parts ...string) {
 	a.t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	for time.Now().Before(deadline) {
-		if strings.Contains(a.logs.String(), s) {
-			return
+		for _, line := range strings.Split(a.logs.String(), "\n") {
+			if containsAll(line, parts) {
+				return
+			}
 		}
 		sleep()
 	}
-	a.t.Fatalf("the server never logged %q; logs:\n%s", s, a.logs.String())
+	a.t.Fatalf("the server never logged a line with %q; logs:\n%s", parts, a.logs.String())
+}
+
+func containsAll(s string, parts []string) bool {
+	for _, p := range parts {
+		if !strings.Contains(s, p) {
+			return false
+		}
+	}
+	return true
 }
