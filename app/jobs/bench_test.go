@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -12,12 +11,6 @@ import (
 
 	"github.com/riverqueue/river"
 )
-
-// benchPayloadSize is about a GitHub pull_request delivery's size.
-const benchPayloadSize = 16 << 10
-
-// benchPayload is JSON of benchPayloadSize bytes.
-var benchPayload = []byte(`{"action":"synchronize","pad":"` + strings.Repeat("x", benchPayloadSize-35) + `"}`)
 
 // benchModes are what the queue does while Record is measured.
 var benchModes = []struct {
@@ -44,12 +37,13 @@ func benchQueue(b *testing.B, start bool, job time.Duration) *Queue {
 	return q
 }
 
-// benchRecord records delivery number n, with one serialized job.
-func benchRecord(q *Queue, n int64) (time.Duration, error) {
+// benchRecord records delivery number n, with one serialized job and
+// GitHub's recorded pull_request payload (about 24 KB).
+func benchRecord(q *Queue, n int64, payload []byte) (time.Duration, error) {
 	start := time.Now()
 	_, err := q.Record(context.Background(), Delivery{
 		ID: fmt.Sprint("bench-", n), Event: "pull_request", Action: "synchronize",
-		InstallationID: 1, Repository: "acme/web", Payload: benchPayload,
+		InstallationID: 1, Repository: "acme/web", Payload: payload,
 	}, testArgs{N: int(n), Key: fmt.Sprint("pr:acme/web@", n%50)})
 	return time.Since(start), err
 }
@@ -68,6 +62,7 @@ func BenchmarkRecord(b *testing.B) {
 }
 
 func benchParallel(b *testing.B, q *Queue) {
+	payload := githubPayload(b)
 	var seq atomic.Int64
 	var mu sync.Mutex
 	var latencies []time.Duration
@@ -77,7 +72,7 @@ func benchParallel(b *testing.B, q *Queue) {
 	b.RunParallel(func(pb *testing.PB) {
 		var local []time.Duration
 		for pb.Next() {
-			d, err := benchRecord(q, seq.Add(1))
+			d, err := benchRecord(q, seq.Add(1), payload)
 			if err != nil {
 				b.Error(err)
 				return
@@ -92,6 +87,7 @@ func benchParallel(b *testing.B, q *Queue) {
 }
 
 func benchRate(b *testing.B, q *Queue, every time.Duration) {
+	payload := githubPayload(b)
 	latencies := make([]time.Duration, b.N)
 	var wg sync.WaitGroup
 	b.ResetTimer()
@@ -102,7 +98,7 @@ func benchRate(b *testing.B, q *Queue, every time.Duration) {
 		arrival := start.Add(time.Duration(i) * every)
 		time.Sleep(time.Until(arrival))
 		wg.Go(func() {
-			_, err := benchRecord(q, int64(i))
+			_, err := benchRecord(q, int64(i), payload)
 			if err != nil {
 				b.Error(err)
 			}

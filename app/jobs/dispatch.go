@@ -117,7 +117,7 @@ func (d *dispatcher) dispatchBatch(ctx context.Context) (bool, error) {
 		if until, ok := d.held[r.d.ID]; ok && time.Now().Before(until) {
 			continue
 		}
-		o := &op{ctx: ctx, rec: r, size: len(r.d.Payload)}
+		o := &op{ctx: ctx, rec: r, size: len(r.payload)}
 		r.params, o.err = d.q.decodeJobs(r.jobs)
 		ops = append(ops, o)
 	}
@@ -187,11 +187,11 @@ func (d *dispatcher) read(ctx context.Context, limit int) ([]*recording, error) 
 		r := &recording{}
 		var action, repo sql.NullString
 		var inst sql.NullInt64
-		if err := rows.Scan(&r.d.ID, &r.d.Event, &action, &inst, &repo, &r.d.Payload, &r.d.ReceivedAt, &r.jobs); err != nil {
+		if err := rows.Scan(&r.d.ID, &r.d.Event, &action, &inst, &repo, &r.payload, &r.d.ReceivedAt, &r.jobs); err != nil {
 			return nil, fmt.Errorf("read inbox: %w", err)
 		}
 		r.d.Action, r.d.InstallationID, r.d.Repository = action.String, inst.Int64, repo.String
-		r.d.Payload = nonNil(r.d.Payload)
+		r.payload = nonNil(r.payload)
 		recs = append(recs, r)
 	}
 	if err := rows.Err(); err != nil {

@@ -148,5 +148,5 @@ func (q *Queue) storedIDs(ctx context.Context, ops []*op) (map[string]bool, erro
 func inboxRow(r *recording) []any {
 	d := r.d
 	return []any{d.ID, d.Event, nullString(d.Action), nullInt(d.InstallationID), nullString(d.Repository),
-		d.Payload, d.ReceivedAt, r.jobs}
+		r.payload, d.ReceivedAt, r.jobs}
 }

@@ -41,7 +41,8 @@ type Delivery struct {
 	// payload has none.
 	InstallationID int64
 	Repository     string
-	// Payload is the raw body.
+	// Payload is the raw body. It is stored compressed: read it back
+	// from deliveries.payload with DecodePayload.
 	Payload []byte
 	// ReceivedAt defaults to the time of Record.
 	ReceivedAt time.Time
@@ -75,12 +76,11 @@ func (q *Queue) Record(ctx context.Context, d Delivery, jobs ...river.JobArgs) (
 		d.ReceivedAt = time.Now()
 	}
 	d.ReceivedAt = d.ReceivedAt.UTC()
-	d.Payload = nonNil(d.Payload)
-	rec := &recording{d: d}
+	rec := &recording{d: d, payload: nonNil(encodePayload(d.Payload))}
 	if rec.jobs, err = q.encodeJobs(jobs); err != nil {
 		return false, fmt.Errorf("record delivery %s: %w", d.ID, err)
 	}
-	o := &op{ctx: ctx, rec: rec, size: len(d.Payload) + len(rec.jobs), done: make(chan struct{})}
+	o := &op{ctx: ctx, rec: rec, size: len(rec.payload) + len(rec.jobs), done: make(chan struct{})}
 	if err := q.inbox.submit(o); err != nil {
 		return false, fmt.Errorf("record delivery %s: %w", d.ID, err)
 	}
@@ -92,10 +92,12 @@ func (q *Queue) Record(ctx context.Context, d Delivery, jobs ...river.JobArgs) (
 }
 
 // recording is one delivery on its way through a writer: accepted into
-// the inbox with its jobs encoded, then stored in portico.db with them
-// decoded into params.
+// the inbox with its payload and jobs encoded, then stored in portico.db
+// with the same payload bytes and the jobs decoded into params. d.Payload
+// is not used on the way: a dispatched recording leaves it empty.
 type recording struct {
 	d         Delivery
+	payload   []byte // as stored: see encodePayload
 	jobs      []byte
 	params    []river.InsertManyParams
 	duplicate bool
@@ -190,7 +192,7 @@ func insertDeliveries(ctx context.Context, tx *sql.Tx, ops []*op) ([]*op, error)
 		if !o.rec.duplicate {
 			seen[o.rec.d.ID] = true
 			candidates = append(candidates, o)
-			rows = append(rows, deliveryRow(o.rec.d))
+			rows = append(rows, deliveryRow(o.rec))
 		}
 	}
 	inserted := make(map[string]bool, len(rows))
@@ -270,9 +272,10 @@ func markIgnored(ctx context.Context, tx *sql.Tx, ids []string) error {
 	return nil
 }
 
-func deliveryRow(d Delivery) []any {
+func deliveryRow(r *recording) []any {
+	d := r.d
 	return []any{d.ID, d.Event, nullString(d.Action), nullInt(d.InstallationID), nullString(d.Repository),
-		d.Payload, d.ReceivedAt, OutcomeQueued}
+		r.payload, d.ReceivedAt, OutcomeQueued}
 }
 
 func nullString(s string) sql.NullString { return sql.NullString{String: s, Valid: s != ""} }
