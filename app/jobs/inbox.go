@@ -5,17 +5,47 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"slices"
 
 	"github.com/riverqueue/river"
+
+	"github.com/portico-dev/portico/app/store"
 )
 
-// insertInbox takes one (?, ?, ?, ?, ?, ?, ?, ?) per row.
+// insertInbox stores one accepted delivery, or nothing if its id is
+// already there.
 const insertInbox = `INSERT INTO inbox
     (id, event, action, installation_id, repository, payload, received_at, jobs)
-VALUES `
+VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`
 
-const inboxColumns = 8
+// selectStored returns which of a JSON array of delivery ids portico.db
+// holds.
+const selectStored = `SELECT id FROM deliveries WHERE id IN (SELECT value FROM json_each(?))`
+
+// acceptStmts are the inbox writer's statements, prepared once: every
+// acceptance commit runs them, and SQLite parsing a statement anew costs
+// about what running it does.
+type acceptStmts struct {
+	insert *sql.Stmt // insertInbox, on the inbox
+	stored *sql.Stmt // selectStored, on portico.db's read-only pool
+}
+
+func prepareAccept(ctx context.Context, db *store.DB) (*acceptStmts, error) {
+	insert, err := db.Inbox().PrepareContext(ctx, insertInbox)
+	if err != nil {
+		return nil, fmt.Errorf("prepare inbox insert: %w", err)
+	}
+	stored, err := db.ReadOnly().PrepareContext(ctx, selectStored)
+	if err != nil {
+		insert.Close()
+		return nil, fmt.Errorf("prepare delivery lookup: %w", err)
+	}
+	return &acceptStmts{insert: insert, stored: stored}, nil
+}
+
+func (s *acceptStmts) close() {
+	s.insert.Close()
+	s.stored.Close()
+}
 
 // storedJob is one job as the inbox keeps it until dispatch: its kind and
 // its args as River would encode them. Dispatch decodes the args into the
@@ -89,58 +119,53 @@ func (q *Queue) acceptAll(ctx context.Context, tx *sql.Tx, ops []*op) error {
 	if err != nil {
 		return err
 	}
+	insert := tx.StmtContext(ctx, q.accept.insert)
 	seen := make(map[string]bool, len(ops))
-	var candidates []*op
-	var rows [][]any
 	for _, o := range ops {
 		id := o.rec.d.ID
 		o.rec.duplicate = seen[id] || stored[id]
 		seen[id] = true
-		if !o.rec.duplicate {
-			candidates = append(candidates, o)
-			rows = append(rows, inboxRow(o.rec))
+		if o.rec.duplicate {
+			continue
 		}
-	}
-	inserted := make(map[string]bool, len(rows))
-	err = insertRows(ctx, tx, insertInbox, inboxColumns, rows, onConflict+" RETURNING id", func(r *sql.Rows) error {
-		var id string
-		err := r.Scan(&id)
-		inserted[id] = true
-		return err
-	})
-	if err != nil {
-		return fmt.Errorf("insert into inbox: %w", err)
-	}
-	for _, o := range candidates {
-		o.rec.duplicate = !inserted[o.rec.d.ID]
+		res, err := insert.ExecContext(ctx, inboxRow(o.rec)...)
+		if err != nil {
+			return fmt.Errorf("insert into inbox: %w", err)
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return fmt.Errorf("insert into inbox: %w", err)
+		}
+		o.rec.duplicate = n == 0
 	}
 	return nil
 }
 
 // storedIDs returns which of ops' ids portico.db already holds.
 func (q *Queue) storedIDs(ctx context.Context, ops []*op) (map[string]bool, error) {
-	ids := make([]any, len(ops))
+	ids := make([]string, len(ops))
 	for i, o := range ops {
 		ids[i] = o.rec.d.ID
 	}
+	list, err := json.Marshal(ids)
+	if err != nil {
+		return nil, fmt.Errorf("look up deliveries: %w", err)
+	}
+	rows, err := q.accept.stored.QueryContext(ctx, string(list))
+	if err != nil {
+		return nil, fmt.Errorf("look up deliveries: %w", err)
+	}
+	defer rows.Close()
 	stored := map[string]bool{}
-	for chunk := range slices.Chunk(ids, maxRowsPerStatement) {
-		rows, err := q.db.ReadOnly().QueryContext(ctx, `SELECT id FROM deliveries WHERE id IN (`+placeholders(len(chunk))+`)`, chunk...)
-		if err != nil {
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
 			return nil, fmt.Errorf("look up deliveries: %w", err)
 		}
-		for rows.Next() {
-			var id string
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("look up deliveries: %w", err)
-			}
-			stored[id] = true
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, fmt.Errorf("look up deliveries: %w", err)
-		}
+		stored[id] = true
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("look up deliveries: %w", err)
 	}
 	return stored, nil
 }

@@ -115,6 +115,7 @@ type Queue struct {
 	writer   *writer // portico.db
 	inbox    *writer // inbox.db
 	dispatch *dispatcher
+	accept   *acceptStmts
 	decoders sync.Map // job kind to its decoder
 	metrics  *metrics
 	opts     Options
@@ -138,6 +139,9 @@ func New(db *store.DB, opts Options) (*Queue, error) {
 	q.client, err = river.NewClient(db.RiverDriver(), q.riverConfig(periodic))
 	if err != nil {
 		return nil, fmt.Errorf("create River client: %w", err)
+	}
+	if q.accept, err = prepareAccept(context.Background(), db); err != nil {
+		return nil, err
 	}
 	q.writer = newWriter(db.SQL(), q.recordAll, opts.MaxBatch, opts.MaxBatchBytes, m.observeBatch)
 	q.inbox = newWriter(db.Inbox(), q.acceptAll, opts.MaxBatch, opts.MaxBatchBytes, m.observeInboxBatch)
@@ -199,6 +203,7 @@ func (q *Queue) Stop(ctx context.Context) error {
 		err = q.stopClient(ctx)
 	}
 	q.inbox.stop()
+	q.accept.close()
 	if ctx.Err() != nil {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(context.WithoutCancel(ctx), q.opts.HardStopTimeout)

@@ -108,7 +108,8 @@ type recording struct {
 // is most of what group commit saves besides fsyncs. If that fails (job
 // args River refuses, two deliveries' unique jobs colliding), it is rolled
 // back and each recording is written alone in its own savepoint, so that
-// only the culprit fails. Its error is the transaction's.
+// only the culprit fails. Its error is the transaction's. Equal unique jobs
+// of several deliveries do not collide: see insertCollapsed.
 func (q *Queue) recordAll(ctx context.Context, tx *sql.Tx, ops []*op) error {
 	if _, err := tx.ExecContext(ctx, "SAVEPOINT records"); err != nil {
 		return fmt.Errorf("savepoint: %w", err)
@@ -150,7 +151,7 @@ func (q *Queue) recordTogether(ctx context.Context, tx *sql.Tx, ops []*op) error
 			owner = append(owner, i)
 		}
 	}
-	results, err := q.insertJobs(ctx, tx, params)
+	results, err := q.insertCollapsed(ctx, tx, params)
 	if err != nil {
 		return err
 	}

@@ -298,8 +298,8 @@ func largestBatch(t *testing.T, reg *prometheus.Registry, name string) float64 {
 }
 
 // TestRecordUniqueCollisionInBatch: two deliveries whose unique jobs are
-// equal land in one batch; River refuses the batch insert, the fallback
-// writes them one by one, and the second merges into the first's job.
+// equal land in one batch; the second merges into the first's job (see
+// insertCollapsed).
 func TestRecordUniqueCollisionInBatch(t *testing.T) {
 	t.Parallel()
 	db := openDB(t, t.TempDir())
