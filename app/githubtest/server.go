@@ -12,13 +12,12 @@ import (
 	"regexp"
 	"strings"
 	"sync"
-	"testing"
 	"time"
 )
 
 // Server is a fake GitHub. Its methods are safe for concurrent use.
 type Server struct {
-	t        testing.TB
+	t        TB
 	http     *httptest.Server
 	base     string // URL without a trailing slash
 	dir      string
@@ -90,11 +89,22 @@ func WithWebhookDefaults(url, secret string) Option {
 	return func(c *config) { c.hooks = webhookDefaults{url: url, secret: secret} }
 }
 
+// TB is the part of testing.TB the fake uses. It is declared here so that
+// the package, which portico dev github links into the binary, does not
+// bring the testing package into the product.
+type TB interface {
+	Helper()
+	Cleanup(func())
+	TempDir() string
+	Errorf(format string, args ...any)
+	Fatalf(format string, args ...any)
+}
+
 // New starts a fake GitHub for a test: the data directory is t.TempDir(),
 // the server closes at cleanup, and any Violation recorded by then fails
 // the test. A failure to start fails the test at once. With a nil t it
 // panics on failure and the caller must Close; programs use Start.
-func New(t testing.TB, opts ...Option) *Server {
+func New(t TB, opts ...Option) *Server {
 	if t != nil {
 		t.Helper()
 	}
@@ -119,7 +129,7 @@ func New(t testing.TB, opts ...Option) *Server {
 // Start starts a fake GitHub outside a test; call Close when done.
 func Start(opts ...Option) (*Server, error) { return start(nil, opts) }
 
-func start(t testing.TB, opts []Option) (*Server, error) {
+func start(t TB, opts []Option) (*Server, error) {
 	cfg := config{checkResponses: true, logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	for _, o := range opts {
 		o(&cfg)
@@ -127,7 +137,7 @@ func start(t testing.TB, opts []Option) (*Server, error) {
 	return newServer(t, cfg)
 }
 
-func newServer(t testing.TB, cfg config) (*Server, error) {
+func newServer(t TB, cfg config) (*Server, error) {
 	sp, err := loadSpec()
 	if err != nil {
 		return nil, err
@@ -163,7 +173,7 @@ func newServer(t testing.TB, cfg config) (*Server, error) {
 	return s, nil
 }
 
-func (s *Server) initDir(t testing.TB) error {
+func (s *Server) initDir(t TB) error {
 	switch {
 	case s.dir != "":
 	case t != nil:
