@@ -118,13 +118,21 @@ func TestServeChecksForkPullRequest(t *testing.T) {
 	t.Parallel()
 	a := newApp(t)
 	a.start()
+	pr := openForkPullRequest(t, a)
+	run := a.waitCheck(pr.HeadSHA)
+	if run.Conclusion != "failure" || len(run.Annotations) != 3 {
+		t.Errorf("fork pull request: %q with %d annotations, want failure with 3", run.Conclusion, len(run.Annotations))
+	}
+}
+
+// openForkPullRequest opens a pull request from alice's fork of acme/web
+// that changes a broken descriptor.
+func openForkPullRequest(t *testing.T, a *app) githubtest.PullRequest {
+	t.Helper()
 	must(t, a.gh.CreateFork("acme", "web", "alice"))
 	_, err := a.gh.Commit("alice", "web", "feature", githubtest.Files{"catalog-info.yaml": githubtest.Text(brokenWeb)}, "from a fork")
 	must(t, err)
 	pr, err := a.gh.OpenPullRequest("acme", "web", "alice:feature", "main", "From a fork", githubtest.OpenedBy("alice"))
 	must(t, err)
-	run := a.waitCheck(pr.HeadSHA)
-	if run.Conclusion != "failure" || len(run.Annotations) != 3 {
-		t.Errorf("fork pull request: %q with %d annotations, want failure with 3", run.Conclusion, len(run.Annotations))
-	}
+	return pr
 }

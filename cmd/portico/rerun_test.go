@@ -21,11 +21,7 @@ func TestServeRerunForkPullRequest(t *testing.T) {
 	t.Parallel()
 	a := newApp(t)
 	a.start()
-	must(t, a.gh.CreateFork("acme", "web", "alice"))
-	_, err := a.gh.Commit("alice", "web", "feature", githubtest.Files{"catalog-info.yaml": githubtest.Text(brokenWeb)}, "from a fork")
-	must(t, err)
-	pr, err := a.gh.OpenPullRequest("acme", "web", "alice:feature", "main", "From a fork", githubtest.OpenedBy("alice"))
-	must(t, err)
+	pr := openForkPullRequest(t, a)
 	run := a.waitCheck(pr.HeadSHA)
 	asked := a.gh.Requests()[pullsWithCommit]
 
