@@ -3,6 +3,7 @@ package webhook
 import (
 	"errors"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/valyala/fastjson"
 )
@@ -28,12 +29,14 @@ var parsers fastjson.ParserPool
 // a field of the wrong type is an error, null is as good as absent, and
 // of repeated keys the last counts. fastjson's parser comes first because
 // it bounds nesting (300 levels); its validator, which then holds it to
-// the JSON grammar (escapes, control characters), does not.
+// the JSON grammar (escapes), does not. The validator misses a control
+// character before the last escape of a string, so rawControl checks
+// those itself.
 func readEnvelope(body []byte) (envelope, error) {
 	p := parsers.Get()
 	defer parsers.Put(p)
 	v, err := p.ParseBytes(body)
-	if err != nil || v.Type() != fastjson.TypeObject || fastjson.ValidateBytes(body) != nil {
+	if err != nil || v.Type() != fastjson.TypeObject || fastjson.ValidateBytes(body) != nil || rawControl(body) {
 		return envelope{}, errNotObject
 	}
 	var e envelope
@@ -58,6 +61,36 @@ func readEnvelope(body []byte) (envelope, error) {
 		return envelope{}, errMalformedEnvelope
 	}
 	return e, nil
+}
+
+// rawControl reports whether a string of the JSON text body holds a raw
+// control character, which JSON forbids. Outside strings the validator
+// refuses all but whitespace already. GitHub sends compact JSON, so most
+// bodies hold no byte below 0x20 at all and take the first loop only.
+func rawControl(body []byte) bool {
+	i := 0
+	for i < len(body) && body[i] >= 0x20 {
+		i++
+	}
+	if i == len(body) {
+		return false
+	}
+	inString, escaped := false, false
+	for _, c := range body {
+		switch {
+		case escaped:
+			escaped = false
+		case !inString:
+			inString = c == '"'
+		case c == '\\':
+			escaped = true
+		case c == '"':
+			inString = false
+		case c < 0x20:
+			return true
+		}
+	}
+	return false
 }
 
 // visit calls f on each field of the object v, in order, while f returns
@@ -88,10 +121,31 @@ func str(v *fastjson.Value, dst *string) bool {
 		return true
 	case fastjson.TypeString:
 		b, _ := v.StringBytes() // v is a string
-		*dst = strings.ToValidUTF8(string(b), "\uFFFD")
+		*dst = validUTF8(b)
 		return true
 	}
 	return false
+}
+
+// validUTF8 is b with each byte that is not part of valid UTF-8 replaced
+// by U+FFFD, one for one, as encoding/json does (strings.ToValidUTF8
+// replaces a run of them with one).
+func validUTF8(b []byte) string {
+	if utf8.Valid(b) {
+		return string(b)
+	}
+	var s strings.Builder
+	s.Grow(len(b) + 8)
+	for len(b) > 0 {
+		r, n := utf8.DecodeRune(b)
+		if r == utf8.RuneError && n == 1 {
+			s.WriteRune(utf8.RuneError)
+		} else {
+			s.Write(b[:n])
+		}
+		b = b[n:]
+	}
+	return s.String()
 }
 
 // integer sets *dst to the integer v, or 0 if v is null; a fraction, an

@@ -116,7 +116,7 @@ func depth(body []byte) int {
 // accepted, the same fields read, the same type errors, short of nesting
 // deeper than fastjson allows.
 func FuzzReadEnvelope(f *testing.F) {
-	for _, s := range []string{prBody, `{}`, `[1]`, `{"action":5}`, `{"installation":{"id":1.0}}`, `{"repository":{"full_name":null}}`, "{\"action\":\"\xff\"}"} {
+	for _, s := range []string{prBody, `{}`, `[1]`, `{"action":5}`, `{"installation":{"id":1.0}}`, `{"repository":{"full_name":null}}`, "{\"action\":\"\xff\"}", "{\"action\":\"\xfd\xfd\"}", "{\"\x05\\\\b\":0}", "{\"a\":\"\x01\\\\n\"}"} {
 		f.Add([]byte(s))
 	}
 	if raw, err := os.ReadFile("../../testdata/github/webhooks/pull_request.synchronize.json"); err == nil {
