@@ -15,6 +15,10 @@ const (
 type Config struct {
 	// Listen is the address `portico serve` listens on (host:port).
 	Listen string `yaml:"listen"`
+	// MetricsListen, when set, is a second address (host:port) that alone
+	// serves /metrics, /healthz and /readyz, so that they stay off the
+	// public webhook port. Empty: they answer on Listen.
+	MetricsListen string `yaml:"metrics_listen"`
 	// PublicURL is the address GitHub and browsers reach portico at, used
 	// for the App's webhook and setup redirect URLs. Empty: derived from
 	// the Host of the request to the setup page.

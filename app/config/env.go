@@ -12,6 +12,7 @@ import (
 // as unset.
 const (
 	EnvListen                = "PORTICO_LISTEN"
+	EnvMetricsListen         = "PORTICO_METRICS_LISTEN"
 	EnvPublicURL             = "PORTICO_PUBLIC_URL"
 	EnvDataDir               = "PORTICO_DATA_DIR"
 	EnvLogLevel              = "PORTICO_LOG_LEVEL"
@@ -39,6 +40,7 @@ func applyEnv(cfg *Config, getenv func(string) string) error {
 	}
 	strs := map[string]*string{
 		EnvListen:            &cfg.Listen,
+		EnvMetricsListen:     &cfg.MetricsListen,
 		EnvPublicURL:         &cfg.PublicURL,
 		EnvDataDir:           &cfg.DataDir,
 		EnvLogLevel:          &cfg.LogLevel,

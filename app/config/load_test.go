@@ -72,6 +72,7 @@ func TestEnvOverrides(t *testing.T) {
 	path := writeFile(t, dir, "portico.yaml", yaml)
 	cfg, err := Load(path, env(map[string]string{
 		EnvListen:                ":9",
+		EnvMetricsListen:         "127.0.0.1:9",
 		EnvPublicURL:             "https://p.example",
 		EnvDataDir:               dir,
 		EnvLogLevel:              "debug",
@@ -88,7 +89,7 @@ func TestEnvOverrides(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := Config{
-		Listen: ":9", PublicURL: "https://p.example", DataDir: dir, LogLevel: "debug",
+		Listen: ":9", MetricsListen: "127.0.0.1:9", PublicURL: "https://p.example", DataDir: dir, LogLevel: "debug",
 		Database: Database{URL: "postgres://u:p@db/portico"},
 		GitHub: GitHub{URL: "https://ghe.example/api/v3", AppID: 42, PrivateKey: Secret(testKey()),
 			PrivateKeyFile: keyFile, WebhookSecret: "whsec"},

@@ -55,6 +55,13 @@ func (c *Config) validateServer() error {
 	if _, _, err := net.SplitHostPort(c.Listen); err != nil {
 		errs = append(errs, fmt.Errorf("listen: %q is not host:port", c.Listen))
 	}
+	if c.MetricsListen != "" {
+		if _, _, err := net.SplitHostPort(c.MetricsListen); err != nil {
+			errs = append(errs, fmt.Errorf("metrics_listen: %q is not host:port", c.MetricsListen))
+		} else if c.MetricsListen == c.Listen {
+			errs = append(errs, fmt.Errorf("metrics_listen: %q is listen's address; give another or leave it empty", c.MetricsListen))
+		}
+	}
 	if c.PublicURL != "" {
 		if err := checkHTTPURL(c.PublicURL); err != nil {
 			errs = append(errs, fmt.Errorf("public_url: %w", err))

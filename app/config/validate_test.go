@@ -29,6 +29,9 @@ func TestValidate(t *testing.T) {
 			c.GitHub.AppID, c.GitHub.PrivateKey = 1, "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"
 		}, "not an RSA private key"},
 		{"listen", func(c *Config) { c.Listen = "8080" }, "listen:"},
+		{"metrics listen", func(c *Config) { c.MetricsListen = "9090" }, "metrics_listen:"},
+		{"metrics listen same as listen", func(c *Config) { c.MetricsListen = c.Listen }, "metrics_listen:"},
+		{"metrics listen apart", func(c *Config) { c.MetricsListen = "127.0.0.1:9090" }, ""},
 		{"public url relative", func(c *Config) { c.PublicURL = "portico.example" }, "public_url:"},
 		{"public url query", func(c *Config) { c.PublicURL = "https://p.example/?a=b" }, "query"},
 		{"data dir", func(c *Config) { c.DataDir = "" }, "data_dir:"},
