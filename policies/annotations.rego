@@ -3,7 +3,7 @@
 # An empty value is caught here too, since Backstage accepts any string.
 package portico.annotations
 
-deny contains finding if {
+warn contains finding if {
 	slug := input.metadata.annotations["github.com/project-slug"]
 	is_string(slug)
 	not regex.match(`^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$`, slug)
@@ -17,7 +17,7 @@ deny contains finding if {
 	}
 }
 
-deny contains finding if {
+warn contains finding if {
 	ref := input.metadata.annotations["backstage.io/techdocs-ref"]
 	is_string(ref)
 	not startswith(ref, "dir:")

@@ -5,7 +5,7 @@
 # OPA's rule index sets them all aside at once for other components.
 package portico.lifecycle
 
-deny contains finding if {
+warn contains finding if {
 	input.kind in {"Component", "API"}
 	lifecycle := input.spec.lifecycle
 	is_string(lifecycle)
@@ -20,7 +20,7 @@ deny contains finding if {
 	}
 }
 
-deny contains finding if {
+warn contains finding if {
 	input.kind == "Component"
 	input.spec.lifecycle == "production"
 	system := object.get(input, ["spec", "system"], "")
@@ -33,7 +33,7 @@ deny contains finding if {
 	}
 }
 
-deny contains finding if {
+warn contains finding if {
 	input.kind == "Component"
 	input.spec.lifecycle == "production"
 	not input.metadata.annotations["github.com/project-slug"]
@@ -44,7 +44,7 @@ deny contains finding if {
 	}
 }
 
-deny contains finding if {
+warn contains finding if {
 	input.kind == "Component"
 	input.spec.lifecycle == "production"
 	not input.metadata.annotations["backstage.io/techdocs-ref"]

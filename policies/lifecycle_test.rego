@@ -7,20 +7,20 @@ with_lifecycle(entity, value) := json.patch(entity, [{"op": "add", "path": "/spe
 
 test_lifecycle_allowed_accepts_vocabulary if {
 	every value in ["experimental", "production", "deprecated"] {
-		not "portico/lifecycle-allowed" in fixtures.rules(lifecycle.deny) with input as with_lifecycle(fixtures.api, value)
+		not "portico/lifecycle-allowed" in fixtures.rules(lifecycle.warn) with input as with_lifecycle(fixtures.api, value)
 	}
 }
 
 test_lifecycle_allowed_denies_other_values if {
 	every entity in [with_lifecycle(fixtures.production_service, "prod"), with_lifecycle(fixtures.api, "beta")] {
-		some f in lifecycle.deny with input as entity
+		some f in lifecycle.warn with input as entity
 		f.rule == "portico/lifecycle-allowed"
 		f.path == "spec.lifecycle"
 	}
 }
 
 test_lifecycle_allowed_ignores_other_kinds if {
-	not "portico/lifecycle-allowed" in fixtures.rules(lifecycle.deny) with input as {"kind": "Resource", "spec": {"lifecycle": "beta"}}
+	not "portico/lifecycle-allowed" in fixtures.rules(lifecycle.warn) with input as {"kind": "Resource", "spec": {"lifecycle": "beta"}}
 }
 
 test_production_system_denied_without_system if {
@@ -28,7 +28,7 @@ test_production_system_denied_without_system if {
 		json.remove(fixtures.production_service, ["spec/system"]),
 		json.patch(fixtures.production_service, [{"op": "replace", "path": "/spec/system", "value": " "}]),
 	] {
-		some f in lifecycle.deny with input as entity
+		some f in lifecycle.warn with input as entity
 		f.rule == "portico/production-system"
 		f.path == "spec.system"
 	}
@@ -36,14 +36,14 @@ test_production_system_denied_without_system if {
 
 test_production_source_denied_without_slug if {
 	entity := json.remove(fixtures.production_service, ["metadata/annotations/github.com~1project-slug"])
-	some f in lifecycle.deny with input as entity
+	some f in lifecycle.warn with input as entity
 	f.rule == "portico/production-source"
 	f.path == ["metadata", "annotations", "github.com/project-slug"]
 }
 
 test_production_techdocs_denied_without_ref if {
 	entity := json.remove(fixtures.production_service, ["metadata/annotations"])
-	rules := fixtures.rules(lifecycle.deny) with input as entity
+	rules := fixtures.rules(lifecycle.warn) with input as entity
 	rules == {"portico/production-source", "portico/production-techdocs"}
 }
 
@@ -65,23 +65,21 @@ test_production_links_only_for_services if {
 
 test_production_rules_skip_other_lifecycles if {
 	entity := {"kind": "Component", "metadata": {"name": "x"}, "spec": {"type": "service", "lifecycle": "experimental"}}
-	count(lifecycle.deny) == 0 with input as entity
 	count(lifecycle.warn) == 0 with input as entity
 }
 
 test_production_rules_skip_apis if {
-	count(lifecycle.deny) == 0 with input as fixtures.api
+	count(lifecycle.warn) == 0 with input as fixtures.api
 }
 
 test_clean_entities_pass if {
 	every entity in [fixtures.production_service, fixtures.api, fixtures.system] {
-		count(lifecycle.deny) == 0 with input as entity
 		count(lifecycle.warn) == 0 with input as entity
 	}
 }
 
 test_odd_inputs_do_not_err if {
 	every entity in fixtures.odd_inputs {
-		count(lifecycle.deny | lifecycle.warn) >= 0 with input as entity
+		count(lifecycle.warn) >= 0 with input as entity
 	}
 }

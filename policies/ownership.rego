@@ -6,7 +6,7 @@ package portico.ownership
 # Backstage reads a bare name in spec.owner as a Group, so only a
 # reference with an explicit kind can name something else. Kinds are
 # listed inline, not in a rule, so that OPA's rule index can use them.
-deny contains finding if {
+warn contains finding if {
 	input.kind in {"Component", "API", "Resource", "System", "Domain"}
 	owner := input.spec.owner
 	is_string(owner)

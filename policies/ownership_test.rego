@@ -6,13 +6,13 @@ import data.portico.ownership
 test_owner_group_accepts_group_references if {
 	every owner in ["team-payments", "group:team-payments", "Group:default/team-payments", "default/team-payments"] {
 		entity := json.patch(fixtures.production_service, [{"op": "replace", "path": "/spec/owner", "value": owner}])
-		not "portico/owner-group" in fixtures.rules(ownership.deny) with input as entity
+		not "portico/owner-group" in fixtures.rules(ownership.warn) with input as entity
 	}
 }
 
 test_owner_group_denies_user_owner if {
 	entity := json.patch(fixtures.production_service, [{"op": "replace", "path": "/spec/owner", "value": "user:jane"}])
-	some f in ownership.deny with input as entity
+	some f in ownership.warn with input as entity
 	f.rule == "portico/owner-group"
 	f.path == "spec.owner"
 	contains(f.msg, "\"user:jane\" is a user reference")
@@ -21,13 +21,13 @@ test_owner_group_denies_user_owner if {
 test_owner_group_applies_to_every_owned_kind if {
 	every kind in ["Component", "API", "Resource", "System", "Domain"] {
 		entity := {"kind": kind, "spec": {"owner": "User:default/jane"}}
-		"portico/owner-group" in fixtures.rules(ownership.deny) with input as entity
+		"portico/owner-group" in fixtures.rules(ownership.warn) with input as entity
 	}
 }
 
 test_owner_group_ignores_other_kinds if {
 	entity := {"kind": "Group", "spec": {"owner": "user:jane"}}
-	count(ownership.deny) == 0 with input as entity
+	count(ownership.warn) == 0 with input as entity
 }
 
 test_system_domain_warns_without_domain if {
@@ -43,13 +43,12 @@ test_system_domain_quiet_with_domain if {
 
 test_clean_entities_pass if {
 	every entity in [fixtures.production_service, fixtures.api, fixtures.system] {
-		count(ownership.deny) == 0 with input as entity
 		count(ownership.warn) == 0 with input as entity
 	}
 }
 
 test_odd_inputs_do_not_err if {
 	every entity in fixtures.odd_inputs {
-		count(ownership.deny | ownership.warn) >= 0 with input as entity
+		count(ownership.warn) >= 0 with input as entity
 	}
 }

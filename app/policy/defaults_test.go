@@ -58,22 +58,22 @@ func TestDefaultBundle(t *testing.T) {
 	}{
 		{"clean", cleanComponent, nil},
 		{"user owner", edit("owner: team-payments", "owner: user:jane"),
-			[]descriptor.Finding{deny("portico/owner-group", "spec.owner", 15, 10)}},
+			[]descriptor.Finding{warn("portico/owner-group", "spec.owner", 15, 10)}},
 		{"group owner with kind", edit("owner: team-payments", "owner: Group:default/team-payments"), nil},
 		{"lifecycle outside vocabulary", edit("lifecycle: production", "lifecycle: beta"),
-			[]descriptor.Finding{deny("portico/lifecycle-allowed", "spec.lifecycle", 14, 14)}},
+			[]descriptor.Finding{warn("portico/lifecycle-allowed", "spec.lifecycle", 14, 14)}},
 		{"production without system", edit("  system: checkout\n", ""),
-			[]descriptor.Finding{deny("portico/production-system", "spec.system", 12, 1)}},
+			[]descriptor.Finding{warn("portico/production-system", "spec.system", 12, 1)}},
 		{"production without annotations", edit("  annotations:\n    github.com/project-slug: acme/payments\n    backstage.io/techdocs-ref: dir:.\n", ""),
 			[]descriptor.Finding{
-				deny("portico/production-source", slugPath, 3, 1),
-				deny("portico/production-techdocs", techdocsPath, 3, 1),
+				warn("portico/production-source", slugPath, 3, 1),
+				warn("portico/production-techdocs", techdocsPath, 3, 1),
 			}},
 		{"experimental without annotations", edit("lifecycle: production", "lifecycle: experimental\n  x: |\n    github.com/project-slug"), nil},
 		{"slug with host", edit("acme/payments", "https://github.com/acme/payments"),
-			[]descriptor.Finding{deny("portico/project-slug-format", slugPath, 10, 30)}},
+			[]descriptor.Finding{warn("portico/project-slug-format", slugPath, 10, 30)}},
 		{"techdocs ref without scheme", edit("dir:.", "docs/"),
-			[]descriptor.Finding{deny("portico/techdocs-ref-format", techdocsPath, 11, 32)}},
+			[]descriptor.Finding{warn("portico/techdocs-ref-format", techdocsPath, 11, 32)}},
 		{"no description, tags or links", edit("  description: Takes card payments.\n  tags: [go]\n  links:\n    - url: https://runbooks.example.com/payments\n", ""),
 			[]descriptor.Finding{
 				warn("portico/component-tags", "metadata.tags", 3, 1),
@@ -87,7 +87,7 @@ func TestDefaultBundle(t *testing.T) {
 		{"system without domain", "kind: System\nmetadata:\n  name: s\n  description: S.\nspec:\n  owner: user:jane\n",
 			[]descriptor.Finding{
 				warn("portico/system-domain", "spec.domain", 5, 1),
-				deny("portico/owner-group", "spec.owner", 6, 10),
+				warn("portico/owner-group", "spec.owner", 6, 10),
 			}},
 		{"user needs nothing", "kind: User\nmetadata:\n  name: jane\nspec:\n  memberOf: [team-a]\n", nil},
 	}

@@ -1,25 +1,37 @@
 package policy
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"fmt"
 	"io"
 	"io/fs"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/open-policy-agent/opa/v1/ast"
-	"github.com/open-policy-agent/opa/v1/tester"
+	"github.com/open-policy-agent/opa/v1/rego"
 	"github.com/open-policy-agent/opa/v1/topdown"
 )
+
+// Rule name prefixes, as `opa test` reads them.
+const (
+	testPrefix = "test_"
+	skipPrefix = "todo_test_"
+)
+
+// testTimeout bounds one test, as `opa test --timeout` does by default.
+const testTimeout = 5 * time.Second
 
 // TestOption configures RunTests.
 type TestOption func(*testConfig)
 
 type testConfig struct {
-	run string
+	run   string
+	allow []string
 }
 
 // MatchTests runs only the tests whose full name (data.<package>.<rule>)
@@ -28,11 +40,34 @@ func MatchTests(pattern string) TestOption {
 	return func(c *testConfig) { c.run = pattern }
 }
 
+// AllowTestBuiltins lets the bundle call the named refused built-ins, as
+// WithAllowedBuiltins does for New.
+func AllowTestBuiltins(names ...string) TestOption {
+	return func(c *testConfig) { c.allow = append(c.allow, names...) }
+}
+
+// testResult is the outcome of one test rule.
+type testResult struct {
+	loc      *ast.Location
+	name     string // data.<package>.<rule>
+	skip     bool
+	fail     bool
+	err      error
+	duration time.Duration
+	output   []byte
+	trace    []*topdown.Event // of a failed test, to say where it failed
+}
+
+func (r *testResult) pass() bool { return !r.skip && !r.fail && r.err == nil }
+
 // RunTests runs every test_* rule of the bundle in fsys, policies and
-// *_test.rego files compiled together as `opa test` does, and writes one
-// line per test to w, with the failing expression and the test's print()
-// output under each failure, then a summary line. A test that errs counts
-// as failed. err reports a bundle that does not load or compile.
+// *_test.rego files compiled together as `opa test` does (in the same
+// sandbox as New), and writes one line per test to w, with the failing
+// expression and the test's print() output under each failure, then a
+// summary line. A test passes when its rule is true, fails when it is
+// false or undefined, and errs when evaluation fails, which counts as
+// failed; todo_test_* rules are skipped. err reports a bundle that does
+// not load or compile.
 func RunTests(ctx context.Context, fsys fs.FS, w io.Writer, opts ...TestOption) (passed, failed int, err error) {
 	var cfg testConfig
 	for _, o := range opts {
@@ -43,9 +78,9 @@ func RunTests(ctx context.Context, fsys fs.FS, w io.Writer, opts ...TestOption) 
 		return 0, 0, err
 	}
 	for _, r := range results {
-		if r.Pass() {
+		if r.pass() {
 			passed++
-		} else if !r.Skip {
+		} else if !r.skip {
 			failed++
 		}
 		writeResult(w, r)
@@ -55,8 +90,12 @@ func RunTests(ctx context.Context, fsys fs.FS, w io.Writer, opts ...TestOption) 
 }
 
 // runTests loads and checks the bundle as New would, then runs its tests
-// and returns their results in file and line order.
-func runTests(ctx context.Context, fsys fs.FS, cfg testConfig) ([]*tester.Result, error) {
+// one after the other and returns their results in file and line order.
+func runTests(ctx context.Context, fsys fs.FS, cfg testConfig) ([]*testResult, error) {
+	filter, err := regexp.Compile(cfg.run)
+	if err != nil {
+		return nil, fmt.Errorf("test filter: %w", err)
+	}
 	modules, err := loadModules(fsys, func(string) bool { return true })
 	if err != nil {
 		return nil, err
@@ -64,20 +103,22 @@ func runTests(ctx context.Context, fsys fs.FS, cfg testConfig) ([]*tester.Result
 	if _, err := findSources(policyModules(modules)); err != nil {
 		return nil, err
 	}
-	ch, err := tester.NewRunner().
-		SetDefaultRegoVersion(ast.RegoV1).
-		SetModules(modules).
-		EnableTracing(true).
-		Filter(cfg.run).
-		RunTests(ctx, nil)
+	sb, err := newSandbox(cfg.allow)
 	if err != nil {
-		return nil, fmt.Errorf("compile policies: %w", err)
+		return nil, fmt.Errorf("load policies: %w", err)
 	}
-	var results []*tester.Result
-	for r := range ch {
-		results = append(results, r)
+	c, err := compile(modules, sb, true, func(c *ast.Compiler) {
+		c.WithStageAfterID(ast.StageRewriteRuleHeadRefs, ast.CompilerStageDefinition{
+			Name: "RenameDuplicateTests", MetricName: "rename_duplicate_tests", Stage: renameDuplicateTests,
+		})
+	})
+	if err != nil {
+		return nil, err
 	}
-	// The runner finishes tests in parallel; sort for a stable report.
+	var results []*testResult
+	for _, t := range findTests(c, filter) {
+		results = append(results, t.run(ctx, c, sb))
+	}
 	slices.SortFunc(results, compareResults)
 	return results, nil
 }
@@ -93,11 +134,124 @@ func policyModules(all map[string]*ast.Module) map[string]*ast.Module {
 	return out
 }
 
-func compareResults(a, b *tester.Result) int {
+// testRule is one test to run: a rule whose name starts with test_ or
+// todo_test_.
+type testRule struct {
+	rule *ast.Rule
+	ref  ast.Ref // data.<package>.<rule>
+	name string
+}
+
+// findTests lists the test rules of every compiled module whose full name
+// matches filter.
+func findTests(c *ast.Compiler, filter *regexp.Regexp) []testRule {
+	var tests []testRule
+	for _, m := range c.Modules {
+		for _, r := range m.Rules {
+			name := ruleName(r.Head)
+			if !strings.HasPrefix(name, testPrefix) && !strings.HasPrefix(name, skipPrefix) {
+				continue
+			}
+			ref := m.Package.Path.Copy().Append(ast.StringTerm(name))
+			if full := m.Package.Path.String() + "." + name; filter.MatchString(full) {
+				tests = append(tests, testRule{rule: r, ref: ref, name: full})
+			}
+		}
+	}
+	return tests
+}
+
+// ruleName is the first part of a rule's head: test_x of `test_x if`
+// and of `test_x[case] if`.
+func ruleName(h *ast.Head) string {
+	switch v := h.Ref()[0].Value.(type) {
+	case ast.Var:
+		return string(v)
+	case ast.String:
+		return string(v)
+	}
+	return ""
+}
+
+// run evaluates one test. A failed test is run again with a tracer: the
+// trace says where it failed, and passing tests do not pay for it.
+func (t testRule) run(ctx context.Context, c *ast.Compiler, sb *sandbox) *testResult {
+	r := &testResult{loc: t.rule.Location, name: t.name}
+	if strings.HasPrefix(ruleName(t.rule.Head), skipPrefix) {
+		r.skip = true
+		return r
+	}
+	if len(t.rule.Head.Ref()) > 1 {
+		r.err = fmt.Errorf("%s: parameterised tests (%s[...]) are not supported: write one test rule per case", t.rule.Location, ruleName(t.rule.Head))
+		return r
+	}
+	var out bytes.Buffer
+	start := time.Now()
+	ok, err := t.eval(ctx, c, sb, &out, nil)
+	r.duration, r.output, r.err = time.Since(start), out.Bytes(), err
+	if err == nil && !ok {
+		r.fail = true
+		tracer := topdown.NewBufferTracer()
+		if _, err := t.eval(ctx, c, sb, io.Discard, tracer); err == nil {
+			r.trace = *tracer
+		}
+	}
+	return r
+}
+
+// eval reports whether the test rule is true.
+func (t testRule) eval(ctx context.Context, c *ast.Compiler, sb *sandbox, out io.Writer, tracer topdown.QueryTracer) (bool, error) {
+	ctx, cancel := context.WithTimeout(ctx, testTimeout)
+	defer cancel()
+	opts := []func(*rego.Rego){
+		rego.Compiler(c),
+		rego.Capabilities(sb.caps),
+		rego.ParsedQuery(ast.NewBody(ast.NewExpr(ast.RefTerm(t.ref...)))),
+		rego.EnablePrintStatements(true),
+		rego.PrintHook(topdown.NewPrintHook(out)),
+	}
+	if tracer != nil {
+		opts = append(opts, rego.QueryTracer(tracer))
+	}
+	rs, err := rego.New(opts...).Eval(ctx)
+	if err != nil {
+		return false, err
+	}
+	if len(rs) == 0 {
+		return false, nil
+	}
+	b, ok := rs[0].Expressions[0].Value.(bool)
+	return ok && b, nil
+}
+
+// renameDuplicateTests gives the second and later test rules of the same
+// name in a package a numbered name (test_x#01), as `opa test` does, so
+// that each runs and reports on its own instead of being or-ed together.
+func renameDuplicateTests(c *ast.Compiler) *ast.Error {
+	seen := map[string]int{}
+	for _, m := range c.Modules {
+		for _, r := range m.Rules {
+			name := ruleName(r.Head)
+			if !strings.HasPrefix(name, testPrefix) {
+				continue
+			}
+			key := m.Package.Path.String() + "." + name
+			if n := seen[key]; n > 0 {
+				ref := r.Head.Ref().Copy()
+				ref[0] = ast.VarTerm(fmt.Sprintf("%s#%02d", name, n))
+				r.Head.SetRef(ref)
+			}
+			seen[key]++
+		}
+	}
+	return nil
+}
+
+func compareResults(a, b *testResult) int {
 	return cmp.Or(
-		cmp.Compare(a.Location.File, b.Location.File),
-		cmp.Compare(a.Location.Row, b.Location.Row),
-		cmp.Compare(a.Name, b.Name),
+		cmp.Compare(a.loc.File, b.loc.File),
+		cmp.Compare(a.loc.Row, b.loc.Row),
+		cmp.Compare(a.name, b.name),
 	)
 }
 
@@ -110,35 +264,27 @@ func verdict(failed int) string {
 
 // writeResult prints `PASS file:line data.pkg.test_name (duration)` and,
 // for a test that did not pass, why.
-func writeResult(w io.Writer, r *tester.Result) {
-	fmt.Fprintf(w, "%-5s %s:%d %s.%s (%s)\n", outcome(r), r.Location.File, r.Location.Row, r.Package, r.Name, r.Duration.Round(time.Microsecond))
-	if r.Pass() || r.Skip {
+func writeResult(w io.Writer, r *testResult) {
+	fmt.Fprintf(w, "%-5s %s:%d %s (%s)\n", outcome(r), r.loc.File, r.loc.Row, r.name, r.duration.Round(time.Microsecond))
+	if r.pass() || r.skip {
 		return
 	}
-	if r.Error != nil {
-		fmt.Fprintf(w, "      error: %s\n", indent(r.Error.Error()))
+	if r.err != nil {
+		fmt.Fprintf(w, "      error: %s\n", indent(r.err.Error()))
 	}
-	for name, sr := range r.SubResults.Iter {
-		if sr.Fail && len(sr.SubResults) == 0 {
-			fmt.Fprintf(w, "      case %s: FAIL\n", strings.Join(name, "/"))
-			writeFailedAt(w, sr.Trace)
-		}
-	}
-	if len(r.SubResults) == 0 {
-		writeFailedAt(w, r.Trace)
-	}
-	if out := strings.TrimSpace(string(r.Output)); out != "" {
+	writeFailedAt(w, r.trace)
+	if out := strings.TrimSpace(string(r.output)); out != "" {
 		fmt.Fprintf(w, "      output:\n        %s\n", strings.ReplaceAll(out, "\n", "\n        "))
 	}
 }
 
-func outcome(r *tester.Result) string {
+func outcome(r *testResult) string {
 	switch {
-	case r.Skip:
+	case r.skip:
 		return "SKIP"
-	case r.Pass():
+	case r.pass():
 		return "PASS"
-	case r.Fail:
+	case r.fail:
 		return "FAIL"
 	}
 	return "ERROR"
