@@ -35,6 +35,7 @@ type Config struct {
 	Catalog  Catalog  `yaml:"catalog"`
 	Jobs     Jobs     `yaml:"jobs"`
 	Checks   Checks   `yaml:"checks"`
+	Policy   Policy   `yaml:"policy"`
 
 	// InsecureSkipSignature accepts webhooks without checking
 	// X-Hub-Signature-256. Development only: Warnings reports it.

@@ -25,6 +25,7 @@ func (c *Config) Validate() error {
 		c.validateCatalog(),
 		c.Jobs.validate(),
 		c.Checks.validate(),
+		c.Policy.validate(),
 	)
 }
 
