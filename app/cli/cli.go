@@ -14,6 +14,7 @@ const (
 	ExitOK       = 0 // clean
 	ExitFindings = 1 // findings at or above the failure threshold, or failing policy tests
 	ExitUsage    = 2 // usage or I/O errors
+	ExitNothing  = 3 // nothing to work on: no descriptor found where the command looked
 )
 
 // Version is the portico version, set at build time with -ldflags.

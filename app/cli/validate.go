@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"runtime/debug"
+	"strings"
 	"sync"
 
 	"github.com/portico-dev/portico/app/descriptor"
@@ -101,7 +102,26 @@ func RunValidate(ctx context.Context, opts ValidateOptions, stdio IO) (int, erro
 	if err != nil {
 		return ExitUsage, err
 	}
+	if nothing := explainRun(stdio.Err, res, opts.Paths); nothing {
+		return ExitNothing, nil
+	}
 	return exitCode(res, threshold), nil
+}
+
+// explainRun tells on standard error what a run left out: skipped
+// template skeletons, and that no descriptor was found at all, which it
+// reports as nothing to check (a script asked for descriptors and there
+// were none: not a success).
+func explainRun(w io.Writer, res validate.Result, paths []string) (nothing bool) {
+	if res.Skeletons > 0 {
+		fmt.Fprintf(w, "portico: skipped %d template skeleton file(s): they hold ${{ }} expressions and become descriptors only once a template renders them\n", res.Skeletons)
+	}
+	if res.Summary.Files > 0 || res.IOErrors > 0 {
+		return false
+	}
+	fmt.Fprintf(w, "portico: no descriptor to check in %s (looked for catalog-info.yaml, catalog-info.yml, *.catalog.yaml, *.catalog.yml and --glob patterns)\n",
+		strings.Join(paths, " "))
+	return true
 }
 
 // withCatalog adds the reference check when opts name a catalog.

@@ -150,7 +150,7 @@ func (c *Checker) declaredIn(in input, stdinData []byte) []string {
 		stdin = bytes.NewReader(stdinData)
 	}
 	data, err := c.read(in.path, stdin)
-	if err != nil {
+	if err != nil || descriptor.IsSkeleton(data) {
 		return nil
 	}
 	var out []string

@@ -27,12 +27,16 @@ type Options struct {
 type Result struct {
 	Summary  report.Summary
 	IOErrors int // inputs that could not be read (reported as findings too)
+	// Skeletons counts template skeleton files (descriptor.IsSkeleton):
+	// found, not checked and not in the report.
+	Skeletons int
 }
 
 type checked struct {
-	seq    int
-	file   *report.File
-	ioFail bool
+	seq      int
+	file     *report.File // nil for a skeleton
+	ioFail   bool
+	skeleton bool
 }
 
 // Run checks every descriptor file named by args (files, directories, "-")
@@ -117,6 +121,10 @@ func emit(results <-chan checked, window <-chan struct{}, w report.Writer) (Resu
 			delete(pending, next)
 			next++
 			<-window
+			if p.skeleton {
+				res.Skeletons++
+				continue
+			}
 			res.Summary.Add(p.file)
 			if p.ioFail {
 				res.IOErrors++
@@ -142,6 +150,8 @@ func (c *Checker) checkInput(ctx context.Context, in input, stdin io.Reader) che
 		return checked{seq: in.seq, file: fileFailure(p, descriptor.RuleSize, big.Error())}
 	case err != nil:
 		return checked{seq: in.seq, ioFail: true, file: fileFailure(p, RuleRead, err.Error())}
+	case descriptor.IsSkeleton(content):
+		return checked{seq: in.seq, skeleton: true}
 	}
 	return checked{seq: in.seq, file: c.Check(ctx, p, content)}
 }
