@@ -1,13 +1,14 @@
 package platform
 
 import (
+	"archive/zip"
+	"bytes"
 	"context"
 	"encoding/base64"
 	"fmt"
 	"io/fs"
 	"strings"
 	"sync"
-	"testing/fstest"
 
 	"github.com/google/go-github/v62/github"
 
@@ -32,6 +33,7 @@ type Source struct {
 	repo    string // owner/name, or "" for a fixed bundle
 	fixed   *policy.Engine
 	clients Clients
+	opts    []policy.Option
 
 	mu    sync.Mutex
 	sha   string // commit the cached engine was compiled from
@@ -39,12 +41,12 @@ type Source struct {
 }
 
 // Fixed returns a Source that always gives the bundle in fsys: the embedded
-// defaults, or a local directory.
-func Fixed(ctx context.Context, fsys fs.FS) (*Source, error) {
+// defaults, or a local directory, compiled with opts.
+func Fixed(ctx context.Context, fsys fs.FS, opts ...policy.Option) (*Source, error) {
 	if fsys == nil {
 		fsys = policies.FS
 	}
-	eng, err := policy.New(ctx, fsys)
+	eng, err := policy.New(ctx, fsys, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("platform policies: %w", err)
 	}
@@ -54,12 +56,16 @@ func Fixed(ctx context.Context, fsys fs.FS) (*Source, error) {
 // Repository returns a Source that reads policies/ from the default branch
 // of repo ("owner/name") through each installation's client, compiling
 // once per commit. A repository without a policies/ folder gives the
-// embedded defaults.
-func Repository(repo string, clients Clients) (*Source, error) {
+// embedded defaults. Each commit's bundle is compiled with opts, checked
+// here so that a misspelt setting fails at start, not at the first check.
+func Repository(repo string, clients Clients, opts ...policy.Option) (*Source, error) {
 	if _, _, ok := strings.Cut(repo, "/"); !ok {
 		return nil, fmt.Errorf("platform repository %q: want owner/name", repo)
 	}
-	return &Source{repo: repo, clients: clients}, nil
+	if err := policy.CheckOptions(opts...); err != nil {
+		return nil, fmt.Errorf("platform policies: %w", err)
+	}
+	return &Source{repo: repo, clients: clients, opts: opts}, nil
 }
 
 // Policy returns the engine to check installation's pull requests with.
@@ -81,7 +87,7 @@ func (s *Source) Policy(ctx context.Context, installation int64) (*policy.Engine
 	if s.sha == sha && s.cache != nil {
 		return s.cache, nil
 	}
-	eng, err := compileAt(ctx, c, owner, name, sha)
+	eng, err := compileAt(ctx, c, owner, name, sha, s.opts)
 	if err != nil {
 		return nil, err
 	}
@@ -104,7 +110,7 @@ func defaultBranchTip(ctx context.Context, c *github.Client, owner, name string)
 // compileAt fetches policies/ at commit sha and compiles it. It reads the
 // root tree, then only the policies/ subtree, so a large repository costs
 // no more than a small one.
-func compileAt(ctx context.Context, c *github.Client, owner, name, sha string) (*policy.Engine, error) {
+func compileAt(ctx context.Context, c *github.Client, owner, name, sha string, opts []policy.Option) (*policy.Engine, error) {
 	dir, err := policiesTree(ctx, c, owner, name, sha)
 	if err != nil {
 		return nil, err
@@ -115,7 +121,7 @@ func compileAt(ctx context.Context, c *github.Client, owner, name, sha string) (
 			return nil, err
 		}
 	}
-	eng, err := policy.New(ctx, fsys)
+	eng, err := policy.New(ctx, fsys, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("platform policies at %s: %w", sha[:min(len(sha), 12)], err)
 	}
@@ -142,22 +148,47 @@ func policiesTree(ctx context.Context, c *github.Client, owner, name, sha string
 }
 
 func fetchRego(ctx context.Context, c *github.Client, owner, name string, dir *github.Tree) (fs.FS, error) {
-	files := fstest.MapFS{}
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	n := 0
 	for _, e := range dir.Entries {
 		p := e.GetPath()
 		if e.GetType() != "blob" || !strings.HasSuffix(p, ".rego") {
 			continue
 		}
-		if len(files) >= maxPolicyFiles {
+		if n++; n > maxPolicyFiles {
 			return nil, fmt.Errorf("platform repository: more than %d policy files", maxPolicyFiles)
 		}
 		data, err := blob(ctx, c, owner, name, e.GetSHA())
 		if err != nil {
 			return nil, fmt.Errorf("platform policy %s/%s: %w", PoliciesDir, p, err)
 		}
-		files[p] = &fstest.MapFile{Data: data}
+		if err := addFile(zw, p, data); err != nil {
+			return nil, err
+		}
 	}
-	return files, nil
+	if err := zw.Close(); err != nil {
+		return nil, fmt.Errorf("platform policies: %w", err)
+	}
+	zr, err := zip.NewReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+	if err != nil {
+		return nil, fmt.Errorf("platform policies: %w", err)
+	}
+	return zr, nil
+}
+
+// addFile stores one file, uncompressed, in the in-memory archive. A zip
+// archive is the standard library's in-memory fs.FS with directories
+// outside testing/fstest, which must not link into the binary.
+func addFile(zw *zip.Writer, name string, data []byte) error {
+	w, err := zw.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Store})
+	if err == nil {
+		_, err = w.Write(data)
+	}
+	if err != nil {
+		return fmt.Errorf("platform policy %s/%s: %w", PoliciesDir, name, err)
+	}
+	return nil
 }
 
 // blob fetches a blob's content.

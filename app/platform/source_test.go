@@ -2,11 +2,13 @@ package platform
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/portico-dev/portico/app/descriptor"
 	"github.com/portico-dev/portico/app/gh"
 	"github.com/portico-dev/portico/app/githubtest"
+	"github.com/portico-dev/portico/app/policy"
 )
 
 const strictPolicy = `package portico.acme
@@ -83,6 +85,38 @@ func TestFixedDefaults(t *testing.T) {
 	}
 	if _, err := Repository("no-slash", nil); err == nil {
 		t.Error("a repository without owner/ was accepted")
+	}
+}
+
+// The platform repository's policies, nested folders included, compile
+// with the configured options: its severity table applies, a refused
+// built-in fails with its file and line, and a misspelt option fails at
+// start.
+func TestRepositoryPolicyOptions(t *testing.T) {
+	t.Parallel()
+	fake := githubtest.New(t)
+	app, err := fake.CreateApp(githubtest.AppOptions{})
+	must(t, err)
+	must(t, fake.CreateRepo("acme", "platform", "main"))
+	_, err = fake.Commit("acme", "platform", "main", githubtest.Files{"policies/acme/strict.rego": githubtest.Text(strictPolicy)}, "policy")
+	must(t, err)
+	inst, err := fake.CreateInstallation(app.ID, "acme", "platform")
+	must(t, err)
+	apps, err := gh.NewApps(app.ID, app.PrivateKeyPEM, fake.URL())
+	must(t, err)
+	src, err := Repository("acme/platform", apps, policy.WithSeverity(map[string]string{"acme/title": "off"}))
+	must(t, err)
+	if got := rules(t, src, inst); len(got) != 0 {
+		t.Errorf("acme/title is off in the configuration, got %v", got)
+	}
+	_, err = fake.Commit("acme", "platform", "main", githubtest.Files{"policies/fetch.rego": githubtest.Text(
+		"package portico.fetch\n\nwarn contains http.send({\"method\": \"GET\", \"url\": \"http://10.0.0.1/\"}).raw_body if input.kind\n")}, "fetch")
+	must(t, err)
+	if _, err := src.Policy(context.Background(), inst); err == nil || !strings.Contains(err.Error(), "fetch.rego:3: http.send is not allowed") {
+		t.Errorf("a policy calling http.send: %v, want it refused at fetch.rego:3", err)
+	}
+	if _, err := Repository("acme/platform", apps, policy.WithAllowedBuiltins("http.get")); err == nil {
+		t.Error("a misspelt built-in was accepted")
 	}
 }
 

@@ -175,3 +175,14 @@ func (h *printHook) Print(pc print.Context, msg string) error {
 	_, err := fmt.Fprintln(h.w, msg)
 	return err
 }
+
+// CheckOptions reports what New would refuse in opts, without a bundle:
+// for a caller that compiles later (per commit of a repository) and must
+// not discover a misspelt setting only then.
+func CheckOptions(opts ...Option) error {
+	cfg := newConfig(opts)
+	if _, err := newSandbox(cfg.allow); err != nil {
+		return fmt.Errorf("policy options: %w", err)
+	}
+	return checkSeverities(cfg.severity)
+}

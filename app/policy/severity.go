@@ -29,13 +29,7 @@ func severityTable(ctx context.Context, c *ast.Compiler, sb *sandbox, fromConfig
 	if err != nil {
 		return nil, err
 	}
-	var errs []error
-	for _, rule := range slices.Sorted(maps.Keys(fromConfig)) {
-		if err := checkSeverity(fromConfig[rule]); err != nil {
-			errs = append(errs, fmt.Errorf("policy severity of %q: %w", rule, err))
-		}
-	}
-	if err := errors.Join(errs...); err != nil {
+	if err := checkSeverities(fromConfig); err != nil {
 		return nil, err
 	}
 	if len(table)+len(fromConfig) == 0 {
@@ -78,6 +72,17 @@ func regoSeverities(ctx context.Context, c *ast.Compiler, sb *sandbox) (map[stri
 		table[rule] = s
 	}
 	return table, errors.Join(errs...)
+}
+
+// checkSeverities checks a table given by the configuration.
+func checkSeverities(table map[string]string) error {
+	var errs []error
+	for _, rule := range slices.Sorted(maps.Keys(table)) {
+		if err := checkSeverity(table[rule]); err != nil {
+			errs = append(errs, fmt.Errorf("policy severity of %q: %w", rule, err))
+		}
+	}
+	return errors.Join(errs...)
 }
 
 func checkSeverity(s string) error {

@@ -16,6 +16,7 @@ import (
 	"github.com/portico-dev/portico/app/config"
 	"github.com/portico-dev/portico/app/gh"
 	"github.com/portico-dev/portico/app/platform"
+	"github.com/portico-dev/portico/app/policy"
 	"github.com/portico-dev/portico/app/redeliver"
 	"github.com/portico-dev/portico/app/webhook"
 )
@@ -39,7 +40,7 @@ func (s *Server) enterAppMode(ctx context.Context, cfg *config.Config) error {
 	if err != nil {
 		return fmt.Errorf("github app: %w", err)
 	}
-	src, err := policySource(ctx, cfg.Platform, apps)
+	src, err := policySource(ctx, cfg.Platform, policyOptions(cfg.Policy), apps)
 	if err != nil {
 		return err
 	}
@@ -101,14 +102,23 @@ func publishing(c config.Checks) checkrun.Config {
 }
 
 // policySource picks where the organisation's policies come from.
-func policySource(ctx context.Context, p config.Platform, apps *gh.Apps) (*platform.Source, error) {
+func policySource(ctx context.Context, p config.Platform, opts []policy.Option, apps *gh.Apps) (*platform.Source, error) {
 	switch {
 	case p.Repository != "":
-		return platform.Repository(p.Repository, apps)
+		return platform.Repository(p.Repository, apps, opts...)
 	case p.Dir != "":
-		return platform.Fixed(ctx, os.DirFS(p.Dir))
+		return platform.Fixed(ctx, os.DirFS(p.Dir), opts...)
 	}
-	return platform.Fixed(ctx, nil)
+	return platform.Fixed(ctx, nil, opts...)
+}
+
+// policyOptions are the policy section's settings for the engine.
+func policyOptions(p config.Policy) []policy.Option {
+	return []policy.Option{
+		policy.WithAllowedBuiltins(p.AllowBuiltins...),
+		policy.WithEvalTimeout(p.EvalTimeout),
+		policy.WithSeverity(p.Severity),
+	}
 }
 
 // recorded reports whether a delivery is in the database.
