@@ -117,7 +117,7 @@ func TestManifestFlow(t *testing.T) {
 	srv := New(t, WithWebhookDefaults("", secret))
 	manifest := fmt.Sprintf(`{"name":"Portico","url":"https://portico.example","hook_attributes":{"url":%q},
 		"redirect_url":"https://portico.example/setup/done","setup_url":"https://portico.example/setup/installed",
-		"default_events":["pull_request","push"],"default_permissions":{"checks":"write","contents":"read","metadata":"read"}}`, hooks.srv.URL)
+		"default_events":["pull_request","push"],"default_permissions":{"checks":"write","contents":"read","metadata":"read","pull_requests":"read"}}`, hooks.srv.URL)
 	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	resp, err := noRedirect.PostForm(srv.URL()+"/organizations/octo-org/settings/apps/new?state=xyz", url.Values{"manifest": {manifest}})
 	must(t, err)

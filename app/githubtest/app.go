@@ -18,7 +18,8 @@ import (
 // installs Apps, opens pull requests, comments.
 const DefaultSender = "octocat"
 
-// defaultPermissions are what portico's App asks for.
+// defaultPermissions let an App do everything the fake serves; tests of
+// least privilege give their App the setup page's (setup.Permissions).
 var defaultPermissions = map[string]string{
 	"checks": "write", "contents": "write", "issues": "write",
 	"pull_requests": "write", "metadata": "read",

@@ -65,6 +65,14 @@ func (s *Server) createFromManifest(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "Invalid GitHub App configuration: the manifest must be JSON with a redirect_url.", http.StatusUnprocessableEntity)
 		return
 	}
+	if msg, undescribed := s.manifestEventsError(m); msg != "" {
+		if len(undescribed) > 0 {
+			s.violate(Violation{Kind: "undescribed event", Method: r.Method, Path: r.URL.Path, Err: msg})
+		}
+		// GitHub shows the form again with the error and creates nothing.
+		http.Error(w, msg, http.StatusUnprocessableEntity)
+		return
+	}
 	owner := DefaultSender
 	if strings.HasPrefix(r.URL.Path, "/organizations/") {
 		owner = strings.Split(r.URL.Path, "/")[2]

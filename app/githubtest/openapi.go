@@ -33,6 +33,7 @@ type spec struct {
 	routes      []*route
 	undescribed []*undescribedPath
 	hooks       map[string]*openapi3.SchemaRef // payload schemas by x-webhooks key
+	appEvents   map[string]bool                // events sent to Apps, by X-GitHub-Event name
 }
 
 // template is a path template split into segments.
@@ -84,6 +85,9 @@ var loadSpec = sync.OnceValues(func() (*spec, error) {
 		return nil, err
 	}
 	if s.hooks, err = webhookSchemas(doc); err != nil {
+		return nil, err
+	}
+	if s.appEvents, err = describedAppEvents(doc.Extensions["x-webhooks"]); err != nil {
 		return nil, err
 	}
 	return s, nil

@@ -239,7 +239,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // Violation is a request or response that GitHub's description does not
 // allow, or a webhook payload that does not fit its schema.
 type Violation struct {
-	Kind   string `json:"kind"` // "unknown endpoint", "invalid request", "invalid response", "invalid webhook"
+	Kind   string `json:"kind"` // "unknown endpoint", "invalid request", "invalid response", "invalid webhook", "undescribed event"
 	Method string `json:"method"`
 	Path   string `json:"path"`
 	Err    string `json:"error"`

@@ -29,7 +29,8 @@ func newSetup(s *Server) (http.Handler, error) {
 			s.log.Error("the App was created but portico cannot use it; restart portico", "error", err)
 		}
 	}
-	h, err := setup.New(s.cfg.GitHub.URL, s.cfg.DataDir, onCreated, setup.WithPublicURL(s.cfg.PublicURL), setup.WithLogger(s.log))
+	h, err := setup.New(s.cfg.GitHub.URL, s.cfg.DataDir, onCreated, setup.WithPublicURL(s.cfg.PublicURL),
+		setup.WithCatalogRepository(s.cfg.Catalog.Repository), setup.WithLogger(s.log))
 	if err != nil {
 		return nil, err
 	}

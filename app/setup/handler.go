@@ -25,8 +25,11 @@ type Handler struct {
 	onCreated func(*config.AppCredentials)
 	publicURL *url.URL // nil: derived from each request
 	appName   string
-	logger    *slog.Logger
-	states    *states
+	// writeContents asks for contents: write, for a central catalog on
+	// GitHub.
+	writeContents bool
+	logger        *slog.Logger
+	states        *states
 
 	// completing serialises callbacks: two tabs must not both save.
 	completing sync.Mutex
@@ -59,6 +62,14 @@ func WithPublicURL(public string) Option {
 // WithAppName sets the App name the manifest proposes (DefaultAppName).
 func WithAppName(name string) Option {
 	return func(h *Handler) error { h.appName = name; return nil }
+}
+
+// WithCatalogRepository tells the page where the central catalog lives
+// (config's catalog.repository): when it is a repository on GitHub, the
+// App pushes to it and the manifest asks for contents: write; otherwise
+// contents: read is enough.
+func WithCatalogRepository(repo string) Option {
+	return func(h *Handler) error { h.writeContents = repo != ""; return nil }
 }
 
 // WithLogger sets where the handler logs failures.

@@ -15,32 +15,48 @@ const (
 	CallbackPath = "/setup/callback"
 )
 
-// permissions is what the App asks for: check runs (write) and pull
-// requests (read) for the catalog checks, repository contents (write: the
-// central catalog repository, when it is on GitHub, is pushed with the
-// installation's token; template upgrades push branches), issues (write)
-// for comment commands' replies, organisation members (read) for
-// ownership checks.
+// permissions is what the App asks for: what portico's code uses today,
+// no more (each later feature adds its own, and the README's upgrade note
+// says what an existing App must add). checks: write posts the check runs
+// (app/checkrun); pull_requests: read reads a pull request, its files and
+// the pull requests of a commit (app/checks); contents: read reads
+// descriptors, trees, blobs and commits (app/checks, app/catalogsync,
+// app/platform); metadata: read lists an installation's repositories.
 var permissions = map[string]string{
 	"checks":        "write",
-	"contents":      "write",
+	"contents":      "read",
 	"pull_requests": "read",
 	"metadata":      "read",
-	"issues":        "write",
-	"members":       "read",
 }
 
-// events are the webhooks the App subscribes to; installation events come
-// without asking.
+// events are the webhooks the App subscribes to: those that
+// checks.Routes and catalogsync.Routes handle, less installation and
+// installation_repositories, which GitHub sends every App unasked and
+// refuses in a manifest ("Default events unsupported").
 var events = []string{
 	"pull_request",
 	"check_suite",
 	"check_run",
 	"push",
-	"installation_repositories",
 	"repository",
-	"issue_comment",
 }
+
+// Permissions returns the permissions the setup page asks for. With
+// writeContents (a central catalog on GitHub, catalog.repository, is
+// pushed with the App's installation token) contents is write.
+func Permissions(writeContents bool) map[string]string {
+	out := make(map[string]string, len(permissions))
+	for k, v := range permissions {
+		out[k] = v
+	}
+	if writeContents {
+		out["contents"] = "write"
+	}
+	return out
+}
+
+// Events returns the webhook events the setup page subscribes the App to.
+func Events() []string { return append([]string(nil), events...) }
 
 // manifest is GitHub's App manifest:
 // https://docs.github.com/en/apps/sharing-github-apps/registering-a-github-app-from-a-manifest
@@ -60,16 +76,16 @@ type hookAttributes struct {
 	Active bool   `json:"active"`
 }
 
-func newManifest(name string, public *url.URL) manifest {
+func newManifest(name string, public *url.URL, writeContents bool) manifest {
 	return manifest{
 		Name:               name,
 		URL:                public.String(),
-		Description:        "portico: catalog checks, catalog sync, template upgrades and workspaces for the developer portal",
+		Description:        "portico: checks catalog descriptors on pull requests and records the service catalog",
 		HookAttributes:     hookAttributes{URL: public.JoinPath(WebhookPath).String(), Active: true},
 		RedirectURL:        public.JoinPath(CallbackPath).String(),
 		Public:             false,
-		DefaultPermissions: permissions,
-		DefaultEvents:      events,
+		DefaultPermissions: Permissions(writeContents),
+		DefaultEvents:      Events(),
 	}
 }
 

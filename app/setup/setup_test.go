@@ -186,9 +186,8 @@ func TestManifest(t *testing.T) {
 				t.Errorf("form posts to %s with state %q, want %s with a state", action, state, tt.wantAction)
 			}
 			public := strings.TrimSuffix(tt.wantPublic, "/")
-			wantPerms := map[string]any{"checks": "write", "contents": "write", "pull_requests": "read",
-				"metadata": "read", "issues": "write", "members": "read"}
-			wantEvents := []any{"pull_request", "check_suite", "check_run", "push", "installation_repositories", "repository", "issue_comment"}
+			wantPerms := map[string]any{"checks": "write", "contents": "read", "pull_requests": "read", "metadata": "read"}
+			wantEvents := []any{"pull_request", "check_suite", "check_run", "push", "repository"}
 			want := map[string]any{
 				"name": "portico", "url": public, "public": false,
 				"hook_attributes":     map[string]any{"url": public + "/webhooks", "active": true},
