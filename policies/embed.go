@@ -10,3 +10,10 @@ import "embed"
 //
 //go:embed *.rego
 var FS embed.FS
+
+// README is README.md, which documents the default bundle's rule ids with
+// an anchor and a description each. Reports read their rule descriptions
+// and links from it.
+//
+//go:embed README.md
+var README string

@@ -29,7 +29,7 @@ type githubWriter struct {
 func newGitHub(w io.Writer, opts Options) *githubWriter {
 	g := &githubWriter{w: bufio.NewWriter(w), opts: opts}
 	if opts.StepSummaryPath != "" {
-		g.summary = NewMarkdownSummary("portico", StepSummaryLimit)
+		g.summary = NewMarkdownSummary("portico", StepSummaryLimit).WithRules(opts.Rules)
 	}
 	return g
 }
@@ -113,9 +113,6 @@ func isOtherControl(r rune) bool {
 	return unicode.IsControl(r) && r != '\r' && r != '\n' && r != '\t'
 }
 
-// appendFile appends text to the file at path, as GitHub expects for
-// $GITHUB_STEP_SUMMARY and $GITHUB_OUTPUT: earlier steps' content stays.
-// what names the file in errors; the os errors name its path.
 // WriteStepOutputs appends the step outputs errors=N and warnings=N to the
 // file GitHub Actions names in $GITHUB_OUTPUT. They belong to the run, not
 // to a format, so the caller writes them whatever the report format.
@@ -123,6 +120,9 @@ func WriteStepOutputs(path string, s Summary) error {
 	return appendFile("step outputs", path, fmt.Sprintf("errors=%d\nwarnings=%d\n", s.Errors, s.Warnings))
 }
 
+// appendFile appends text to the file at path, as GitHub expects for
+// $GITHUB_STEP_SUMMARY and $GITHUB_OUTPUT: earlier steps' content stays.
+// what names the file in errors; the os errors name its path.
 func appendFile(what, path, text string) error {
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o666)
 	if err != nil {

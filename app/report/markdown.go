@@ -25,6 +25,7 @@ const (
 // fed file by file and keeps only the rows that could fit in its limit, so
 // its memory is bounded by the limit however many files a run reads.
 type MarkdownSummary struct {
+	rules    *Rules
 	title    string
 	limit    int
 	errors   rowList
@@ -61,12 +62,19 @@ func NewMarkdownSummary(title string, limit int) *MarkdownSummary {
 	return &MarkdownSummary{title: title, limit: limit}
 }
 
+// WithRules links rule ids to the documentation rules gives them, rather
+// than to portico's own under DocsBase. It returns m.
+func (m *MarkdownSummary) WithRules(rules *Rules) *MarkdownSummary {
+	m.rules = rules
+	return m
+}
+
 // Add takes one file's findings.
 func (m *MarkdownSummary) Add(f *File) {
 	for _, d := range f.Documents {
 		for _, x := range d.Findings {
 			m.findings++
-			row := tableRow(f.Path, x)
+			row := tableRow(m.rules, f.Path, x)
 			if x.Severity == descriptor.SeverityError {
 				m.errors.add(row, m.limit)
 			} else {
@@ -155,7 +163,7 @@ func noun(n int, word string) string {
 	return word + "s"
 }
 
-func tableRow(path string, x descriptor.Finding) string {
+func tableRow(rules *Rules, path string, x descriptor.Finding) string {
 	sev := escapeMarkdown(string(x.Severity))
 	switch x.Severity {
 	case descriptor.SeverityError:
@@ -164,7 +172,7 @@ func tableRow(path string, x descriptor.Finding) string {
 		sev = "⚠️ warning"
 	}
 	return "| " + escapeMarkdown(position(path, x)) + " | " + sev + " | " +
-		ruleCell(x.Rule) + " | " + escapeMarkdown(x.Message) + " |\n"
+		ruleCell(rules, x.Rule) + " | " + escapeMarkdown(x.Message) + " |\n"
 }
 
 // mdReplacer makes user content plain text in a table cell: HTML cannot be

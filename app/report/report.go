@@ -85,10 +85,10 @@ type Options struct {
 	StepSummaryPath string
 	// ToolVersion is written as SARIF's tool.driver.version when set.
 	ToolVersion string
-	// RuleDescription returns a one-line description of a rule id for
-	// SARIF's rules[].shortDescription. When nil, or when it returns "",
-	// the rule id itself is used.
-	RuleDescription func(rule string) string
+	// Rules describes the rule ids that findings carry, for SARIF's rule
+	// list and the links of the job summary. Nil means portico's own
+	// rules, linked to DocsBase.
+	Rules *Rules
 }
 
 // New returns a Writer that renders results in format ("" means text) to w.

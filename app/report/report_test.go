@@ -49,7 +49,7 @@ func results() []File {
 		}},
 		{Path: "c/unreadable.yaml", Documents: []Document{
 			{Index: 0, Findings: []descriptor.Finding{
-				finding(sevError, "file/read", 0, 0, "", "open c/unreadable.yaml: permission denied"),
+				finding(sevError, "io/read", 0, 0, "", "open c/unreadable.yaml: permission denied"),
 			}},
 		}},
 		{Path: "empty.yaml"},

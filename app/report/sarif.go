@@ -75,9 +75,22 @@ type sarifDriver struct {
 	Rules          []sarifRule `json:"rules"`
 }
 
+// sarifRule is a reportingDescriptor with the fields GitHub code scanning
+// requires (id, shortDescription, fullDescription, help.text) and shows
+// (help.markdown, helpUri).
 type sarifRule struct {
-	ID               string       `json:"id"`
-	ShortDescription sarifMessage `json:"shortDescription"`
+	ID               string         `json:"id"`
+	ShortDescription sarifMessage   `json:"shortDescription"`
+	FullDescription  sarifMultiText `json:"fullDescription"`
+	HelpURI          string         `json:"helpUri,omitempty"`
+	Help             sarifMultiText `json:"help"`
+}
+
+// sarifMultiText is SARIF's multiformatMessageString: plain text, and
+// Markdown for readers that render it.
+type sarifMultiText struct {
+	Text     string `json:"text"`
+	Markdown string `json:"markdown,omitempty"`
 }
 
 func newSARIF(w io.Writer, opts Options) *sarifWriter {
@@ -174,16 +187,34 @@ func (s *sarifWriter) ruleIndex(rule string) int {
 func (s *sarifWriter) ruleList() []sarifRule {
 	rules := make([]sarifRule, len(s.rules))
 	for i, id := range s.rules {
-		text := ""
-		if s.opts.RuleDescription != nil {
-			text = s.opts.RuleDescription(id)
-		}
-		if text == "" {
-			text = id
-		}
-		rules[i] = sarifRule{ID: id, ShortDescription: sarifMessage{Text: text}}
+		d, _ := s.opts.Rules.Lookup(id)
+		rules[i] = sarifRuleOf(d)
 	}
 	return rules
+}
+
+// sarifRuleOf describes a rule for SARIF. A rule that nothing documents is
+// described by its id, since GitHub refuses a rule without descriptions.
+func sarifRuleOf(d RuleDoc) sarifRule {
+	summary, md := d.Summary, d.Description
+	if summary == "" {
+		summary = d.ID
+	}
+	if md == "" {
+		md = summary
+	}
+	r := sarifRule{
+		ID:               d.ID,
+		ShortDescription: sarifMessage{Text: summary},
+		FullDescription:  sarifMultiText{Text: plainText(md), Markdown: md},
+		HelpURI:          d.URL,
+		Help:             sarifMultiText{Text: plainText(md), Markdown: md},
+	}
+	if d.URL != "" {
+		r.Help.Text += "\n\nDocumentation: " + d.URL
+		r.Help.Markdown += "\n\n[Documentation of " + "`" + d.ID + "`](" + escapeURL(d.URL) + ")"
+	}
+	return r
 }
 
 func sarifLevel(s descriptor.Severity) string {

@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"encoding/json"
+	"strings"
 	"testing"
 )
 
@@ -20,6 +21,14 @@ type sarifLog struct {
 					ShortDescription struct {
 						Text string `json:"text"`
 					} `json:"shortDescription"`
+					FullDescription struct {
+						Text string `json:"text"`
+					} `json:"fullDescription"`
+					Help struct {
+						Text     string `json:"text"`
+						Markdown string `json:"markdown"`
+					} `json:"help"`
+					HelpURI string `json:"helpUri"`
 				} `json:"rules"`
 			} `json:"driver"`
 		} `json:"tool"`
@@ -101,35 +110,6 @@ func TestSARIFRegions(t *testing.T) {
 	}
 }
 
-func TestSARIFRuleDescription(t *testing.T) {
-	t.Parallel()
-	var buf bytes.Buffer
-	w, _ := New(FormatSARIF, &buf, Options{ToolVersion: "1.2.3", RuleDescription: func(rule string) string {
-		if rule == "yaml/syntax" {
-			return "YAML must parse"
-		}
-		return ""
-	}})
-	in := results()
-	for i := range in {
-		if err := w.File(&in[i]); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := w.Close(Summary{}); err != nil {
-		t.Fatal(err)
-	}
-	for _, r := range decodeSARIF(t, buf.String()).Runs[0].Tool.Driver.Rules {
-		want := r.ID
-		if r.ID == "yaml/syntax" {
-			want = "YAML must parse"
-		}
-		if r.ShortDescription.Text != want {
-			t.Errorf("rule %s described as %q, want %q", r.ID, r.ShortDescription.Text, want)
-		}
-	}
-}
-
 func TestArtifactURI(t *testing.T) {
 	t.Parallel()
 	tests := []struct{ path, want string }{
@@ -154,5 +134,66 @@ func TestSARIFResultFallbacks(t *testing.T) {
 	r := s.result("a.yaml", finding("info", "portico/hint", 2, 0, "", ""))
 	if r.Message.Text != "portico/hint" || r.Level != "note" || r.Locations[0].PhysicalLocation.Region.StartColumn != 0 {
 		t.Errorf("result = %+v, want the rule as message, level note, no column", r)
+	}
+}
+
+// TestSARIFRules checks each rule of the log for what GitHub code scanning
+// requires of a reportingDescriptor (shortDescription, fullDescription and
+// help texts) and for the link to its documentation.
+func TestSARIFRules(t *testing.T) {
+	t.Parallel()
+	org := RuleDoc{ID: "org/owner:team,known", Summary: "Owners are known teams",
+		Description: "The owner is one of `teams.rego`.", URL: "https://wiki.example.com/catalog#owners"}
+	tests := []struct {
+		name  string
+		rules *Rules
+		urls  map[string]string
+	}{
+		{"portico's own", nil, map[string]string{
+			"backstage/metadata.name":        DocsBase + "app/descriptor/RULES.md#rule-backstage-metadata-name",
+			"backstage/metadata.description": DocsBase + "app/descriptor/RULES.md#rule-backstage-metadata-description",
+			"yaml/syntax":                    DocsBase + "app/descriptor/RULES.md#rule-yaml-syntax",
+			"io/read":                        DocsBase + "app/descriptor/RULES.md#rule-io-read",
+			"org/owner:team,known":           "",
+		}},
+		{"with an organisation's rule on a mirror", NewRules("https://ghe.example.com/portico/blob/main", org), map[string]string{
+			"backstage/metadata.name":        "https://ghe.example.com/portico/blob/main/app/descriptor/RULES.md#rule-backstage-metadata-name",
+			"backstage/metadata.description": "https://ghe.example.com/portico/blob/main/app/descriptor/RULES.md#rule-backstage-metadata-description",
+			"yaml/syntax":                    "https://ghe.example.com/portico/blob/main/app/descriptor/RULES.md#rule-yaml-syntax",
+			"io/read":                        "https://ghe.example.com/portico/blob/main/app/descriptor/RULES.md#rule-io-read",
+			"org/owner:team,known":           org.URL,
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var buf bytes.Buffer
+			w, _ := New(FormatSARIF, &buf, Options{Rules: tt.rules})
+			in := results()
+			for i := range in {
+				if err := w.File(&in[i]); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := w.Close(Summary{}); err != nil {
+				t.Fatal(err)
+			}
+			rules := decodeSARIF(t, buf.String()).Runs[0].Tool.Driver.Rules
+			if len(rules) != len(tt.urls) {
+				t.Fatalf("%d rules, want %d", len(rules), len(tt.urls))
+			}
+			for _, r := range rules {
+				if r.ShortDescription.Text == "" || r.FullDescription.Text == "" || r.Help.Text == "" || r.Help.Markdown == "" {
+					t.Errorf("rule %s lacks a description or help: %+v", r.ID, r)
+				}
+				want, ok := tt.urls[r.ID]
+				if !ok || r.HelpURI != want {
+					t.Errorf("rule %s has helpUri %q, want %q", r.ID, r.HelpURI, want)
+				}
+				if want != "" && !strings.Contains(r.Help.Markdown, "("+want+")") {
+					t.Errorf("rule %s: help.markdown %q does not link to %s", r.ID, r.Help.Markdown, want)
+				}
+			}
+		})
 	}
 }
