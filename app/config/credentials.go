@@ -4,8 +4,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 )
 
 // Names of the credentials files in the data directory.
@@ -26,6 +28,10 @@ type AppCredentials struct {
 	ClientSecret  Secret // OAuth client secret
 	WebhookSecret Secret // the secret GitHub signs deliveries with
 	PrivateKey    Secret // PEM; signs the App's JWTs
+	// GitHubURL is the REST API base of the GitHub that created the App
+	// (github.url then). App ids are only unique within one GitHub: a
+	// fake's App 1001 is someone else's App on github.com.
+	GitHubURL string
 }
 
 // credentialsFile is app.json's layout. Secrets are plain strings here
@@ -39,14 +45,15 @@ type credentialsFile struct {
 	ClientID      string `json:"client_id,omitempty"`
 	ClientSecret  string `json:"client_secret,omitempty"`
 	WebhookSecret string `json:"webhook_secret,omitempty"`
+	GitHubURL     string `json:"github_url,omitempty"`
 }
 
 // SaveCredentials writes c into dataDir as app.pem and app.json, each mode
 // 0600 and each atomically (a temporary file renamed over the old one).
 // app.json is written last: a reader that finds it finds the key too.
 func SaveCredentials(dataDir string, c *AppCredentials) error {
-	if c.AppID <= 0 || c.PrivateKey == "" {
-		return errors.New("save credentials: app id and private key are required")
+	if c.AppID <= 0 || c.PrivateKey == "" || c.GitHubURL == "" {
+		return errors.New("save credentials: app id, private key and GitHub URL are required")
 	}
 	if err := os.MkdirAll(dataDir, 0o700); err != nil {
 		return fmt.Errorf("save credentials: %w", err)
@@ -56,6 +63,7 @@ func SaveCredentials(dataDir string, c *AppCredentials) error {
 		HTMLURL: c.HTMLURL, ClientID: c.ClientID,
 		ClientSecret:  c.ClientSecret.Reveal(),
 		WebhookSecret: c.WebhookSecret.Reveal(),
+		GitHubURL:     c.GitHubURL,
 	}, "", "  ")
 	if err != nil {
 		return fmt.Errorf("save credentials: %w", err)
@@ -134,6 +142,7 @@ func ReadCredentials(dataDir string) (*AppCredentials, error) {
 		ClientSecret:  Secret(f.ClientSecret),
 		WebhookSecret: Secret(f.WebhookSecret),
 		PrivateKey:    Secret(key),
+		GitHubURL:     f.GitHubURL,
 	}, nil
 }
 
@@ -141,7 +150,7 @@ func ReadCredentials(dataDir string) (*AppCredentials, error) {
 // neither the environment nor portico.yaml gave from the data directory.
 // The saved App is used only when it is the configured one or when no App
 // identity is configured at all: one App's key is never paired with
-// another's id.
+// another's id. A saved App of another GitHub than github.url is refused.
 func mergeSavedCredentials(cfg *Config) error {
 	if cfg.DataDir == "" {
 		return nil
@@ -158,6 +167,9 @@ func mergeSavedCredentials(cfg *Config) error {
 	default:
 		return nil
 	}
+	if err := saved.CheckGitHub(cfg.DataDir, g.URL); err != nil {
+		return err
+	}
 	if g.PrivateKey == "" {
 		g.PrivateKey = saved.PrivateKey
 	}
@@ -165,4 +177,51 @@ func mergeSavedCredentials(cfg *Config) error {
 		g.WebhookSecret = saved.WebhookSecret
 	}
 	return nil
+}
+
+// CheckGitHub reports, with the fix, credentials saved in dataDir for
+// another GitHub than the REST API at restBase. Credentials saved before
+// portico recorded their GitHub are placed by their App's page instead
+// (https://github.com/apps/NAME belongs to https://api.github.com).
+func (c *AppCredentials) CheckGitHub(dataDir, restBase string) error {
+	var use string
+	switch {
+	case c.GitHubURL != "":
+		if sameGitHub(c.GitHubURL, restBase) {
+			return nil
+		}
+		use = "set github.url (" + EnvGitHubURL + ") to " + c.GitHubURL
+	case c.HTMLURL != "":
+		if sameWebHost(c.HTMLURL, restBase) {
+			return nil
+		}
+		use = "set github.url (" + EnvGitHubURL + ") to the REST API of the GitHub that serves " + c.HTMLURL
+	default:
+		return nil
+	}
+	return fmt.Errorf("%s holds the GitHub App %q (id %d) of another GitHub than github.url, %s: "+
+		"to create a new App there, delete %s and %s; to use this App, %s",
+		filepath.Join(dataDir, CredentialsFile), c.Slug, c.AppID, restBase,
+		filepath.Join(dataDir, CredentialsFile), filepath.Join(dataDir, PrivateKeyFile), use)
+}
+
+// sameGitHub compares REST API bases by scheme, host and path, ignoring
+// case and a trailing slash.
+func sameGitHub(a, b string) bool {
+	ua, errA := url.Parse(strings.TrimSuffix(a, "/"))
+	ub, errB := url.Parse(strings.TrimSuffix(b, "/"))
+	return errA == nil && errB == nil && strings.EqualFold(ua.Scheme, ub.Scheme) &&
+		strings.EqualFold(ua.Host, ub.Host) && ua.Path == ub.Path
+}
+
+// sameWebHost reports whether an App's page is on the web host of the
+// REST API at restBase.
+func sameWebHost(page, restBase string) bool {
+	web, err := WebURL(restBase)
+	if err != nil {
+		return false
+	}
+	up, errP := url.Parse(page)
+	uw, errW := url.Parse(web)
+	return errP == nil && errW == nil && strings.EqualFold(up.Host, uw.Host)
 }

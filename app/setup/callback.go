@@ -37,6 +37,7 @@ func (h *Handler) complete(w http.ResponseWriter, r *http.Request, code string) 
 		h.problem(w, http.StatusBadGateway, "GitHub did not hand over the App", err.Error()+". Start again from the setup page.")
 		return
 	}
+	creds.GitHubURL = h.restBase
 	if err := config.SaveCredentials(h.dataDir, creds); err != nil {
 		h.logger.ErrorContext(r.Context(), "setup: save credentials", "app", creds.Slug, "err", err)
 		h.problem(w, http.StatusInternalServerError, "Credentials not saved",
