@@ -64,6 +64,10 @@ func (r *Runner) validateChanges(ctx context.Context, repo Repo, sha string, num
 	chk = chk.WithDeclared(declared(got, chk.MaxBytes()))
 	res := &result{}
 	for _, f := range got {
+		if f.refused == nil && descriptor.IsSkeleton(f.content) {
+			res.skeletons = append(res.skeletons, f.path)
+			continue
+		}
 		file := f.refused
 		if file == nil {
 			file = chk.Check(ctx, f.path, f.content)
@@ -107,6 +111,9 @@ func fetch(ctx context.Context, repo Repo, sha, path string, maxBytes int64) (fe
 func declared(files []fetched, maxBytes int64) []descriptor.Ref {
 	var refs []descriptor.Ref
 	for _, f := range files {
+		if descriptor.IsSkeleton(f.content) {
+			continue
+		}
 		for _, d := range descriptor.Parse(f.content, maxBytes).Documents {
 			if d.Root != nil && d.Kind() != "" && d.Name() != "" {
 				refs = append(refs, descriptor.Ref{Kind: d.Kind(), Namespace: d.Namespace(), Name: d.Name()})

@@ -193,4 +193,7 @@ type result struct {
 	files   []*report.File
 	summary report.Summary
 	catalog *catalog.Catalog // nil: no blast radius
+	// skeletons are the changed template skeletons, not checked
+	// (descriptor.IsSkeleton).
+	skeletons []string
 }

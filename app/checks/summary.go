@@ -24,7 +24,8 @@ func (r *Runner) output(res *result) checkrun.Output {
 	switch {
 	case s.Files == 0:
 		out.Title = "No catalog descriptor changed"
-		out.Summary = "This pull request changes no catalog descriptor (`catalog-info.yaml`, `*.catalog.yaml`), so there is nothing for portico to check.\n"
+		out.Summary = "This pull request changes no catalog descriptor (`catalog-info.yaml`, `*.catalog.yaml`), so there is nothing for portico to check.\n" +
+			skeletonNote(res.skeletons)
 		return out
 	case s.Errors == 0 && s.Warnings == 0:
 		out.Title = fmt.Sprintf("%s valid", plural(s.Documents, "entity", "entities"))
@@ -36,8 +37,30 @@ func (r *Runner) output(res *result) checkrun.Output {
 	for _, f := range res.files {
 		md.Add(f)
 	}
-	out.Summary = entities + md.Render(s)
+	out.Summary = entities + md.Render(s) + skeletonNote(res.skeletons)
 	return out
+}
+
+// maxSkeletonsListed bounds the skeleton paths the summary names.
+const maxSkeletonsListed = 10
+
+// skeletonNote says which changed files were skipped as template
+// skeletons, or "" when none were.
+func skeletonNote(paths []string) string {
+	if len(paths) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "\n%s skipped: template skeletons hold `${{ }}` expressions and become descriptors only once a template renders them.\n\n",
+		plural(len(paths), "skeleton file", "skeleton files"))
+	for i, p := range paths {
+		if i == maxSkeletonsListed {
+			fmt.Fprintf(&b, "- … and %d more\n", len(paths)-i)
+			break
+		}
+		fmt.Fprintf(&b, "- `%s`\n", report.EscapeCell(p))
+	}
+	return b.String()
 }
 
 // blastRadius lists the catalog entities that depend on what the change
