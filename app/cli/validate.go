@@ -6,17 +6,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"runtime/debug"
 	"strings"
 	"sync"
 
 	"github.com/portico-dev/portico/app/descriptor"
-	"github.com/portico-dev/portico/app/policy"
 	"github.com/portico-dev/portico/app/report"
 	"github.com/portico-dev/portico/app/validate"
-	"github.com/portico-dev/portico/policies"
 )
 
 // ValidateOptions are the flags and arguments of `portico validate`.
@@ -73,7 +70,7 @@ func RunValidate(ctx context.Context, opts ValidateOptions, stdio IO) (int, erro
 	}
 	var pol validate.Policy
 	if !opts.BackstageOnly {
-		eng, err := loadPolicy(ctx, opts.PolicyDir)
+		eng, err := loadPolicy(ctx, opts.PolicyDir, stdio.Getenv)
 		if err != nil {
 			return ExitUsage, err
 		}
@@ -197,26 +194,6 @@ func exitCode(res validate.Result, threshold descriptor.Severity) int {
 		return ExitFindings
 	}
 	return ExitOK
-}
-
-// loadPolicy compiles the policies of dir, or the embedded default bundle.
-func loadPolicy(ctx context.Context, dir string) (*policy.Engine, error) {
-	var fsys fs.FS = policies.FS
-	if dir != "" {
-		st, err := os.Stat(dir)
-		if err != nil {
-			return nil, fmt.Errorf("load policies: %w", err)
-		}
-		if !st.IsDir() {
-			return nil, fmt.Errorf("load policies: %s is not a directory", dir)
-		}
-		fsys = os.DirFS(dir)
-	}
-	eng, err := policy.New(ctx, fsys)
-	if err != nil {
-		return nil, fmt.Errorf("load policies: %w", err)
-	}
-	return eng, nil
 }
 
 func reportOptions(stdio IO) report.Options {
