@@ -66,7 +66,7 @@ func TestHandler(t *testing.T) {
 	t.Parallel()
 	cases := []struct {
 		name, event, id, body, sig string
-		method                     string
+		method, ctype              string // ctype: "" is application/json, "-" none
 		secret                     string
 		opts                       []Option
 		recErr                     error
@@ -87,6 +87,11 @@ func TestHandler(t *testing.T) {
 		{name: "malformed event", event: "pull_request\x80", body: prBody, status: 400},
 		{name: "malformed delivery id", event: "pull_request", id: "a b", body: prBody, status: 400},
 		{name: "wrong method", event: "pull_request", body: prBody, method: "GET", status: 405},
+		{name: "JSON with a charset", event: "pull_request", body: prBody, ctype: "application/json; charset=utf-8", status: 202, recorded: 1},
+		{name: "form encoded", event: "pull_request", body: "payload=" + prBody, ctype: "application/x-www-form-urlencoded", status: 415},
+		{name: "no content type", event: "pull_request", body: prBody, ctype: "-", status: 415},
+		{name: "signature not hex", event: "pull_request", body: prBody, sig: "sha256=" + strings.Repeat("zz", 32), status: 401},
+		{name: "signature sha1", event: "pull_request", body: prBody, sig: "sha1=0123456789012345678901234567890123456789", status: 401},
 		{name: "database down", event: "pull_request", body: prBody, recErr: errors.New("disk I/O error"), status: 503},
 	}
 	for _, c := range cases {
@@ -98,7 +103,16 @@ func TestHandler(t *testing.T) {
 			}
 			rec := &memRecorder{seen: map[string]jobs.Delivery{}, err: c.recErr}
 			h := New([]byte(secret), rec, routes, c.opts...)
-			resp := post(h, c.method, c.event, c.id, c.body, c.sig, secret)
+			r := request(c.method, c.event, c.id, c.body, c.sig, secret)
+			switch c.ctype {
+			case "":
+			case "-":
+				r.Header.Del("Content-Type")
+			default:
+				r.Header.Set("Content-Type", c.ctype)
+			}
+			resp := httptest.NewRecorder()
+			h.ServeHTTP(resp, r)
 			if resp.Code != c.status {
 				t.Errorf("status %d (%s), want %d", resp.Code, strings.TrimSpace(resp.Body.String()), c.status)
 			}
@@ -110,10 +124,20 @@ func TestHandler(t *testing.T) {
 }
 
 func post(h http.Handler, method, event, id, body, sig, secret string) *httptest.ResponseRecorder {
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, request(method, event, id, body, sig, secret))
+	return w
+}
+
+// request is a delivery as GitHub sends it, but for the parts given: id
+// "" is "d-1" and "-" none; sig "" is body's signature with secret and "-"
+// none.
+func request(method, event, id, body, sig, secret string) *http.Request {
 	if method == "" {
 		method = http.MethodPost
 	}
 	r := httptest.NewRequest(method, "/webhooks", strings.NewReader(body))
+	r.Header.Set("Content-Type", "application/json")
 	r.Header.Set("X-GitHub-Event", event)
 	switch id {
 	case "":
@@ -129,9 +153,7 @@ func post(h http.Handler, method, event, id, body, sig, secret string) *httptest
 	default:
 		r.Header.Set("X-Hub-Signature-256", sig)
 	}
-	w := httptest.NewRecorder()
-	h.ServeHTTP(w, r)
-	return w
+	return r
 }
 
 func TestReplayHasNoSecondEffect(t *testing.T) {
