@@ -47,22 +47,27 @@ func ReadCheckout(dir string, match func(path string) bool, maxBytes int64) (Sou
 func sourceName(repo *git.Repository, dir string) (Source, error) {
 	remote, err := repo.Remote("origin")
 	if err == nil && len(remote.Config().URLs) > 0 {
-		name, web := parseOrigin(remote.Config().URLs[0])
+		name, web, err := parseOrigin(remote.Config().URLs[0])
+		if err != nil {
+			return Source{}, fmt.Errorf("source %s: %w", dir, err)
+		}
 		return Source{Repo: name, URL: web}, nil
 	}
 	abs, err := filepath.Abs(dir)
 	if err != nil {
 		return Source{}, fmt.Errorf("source %s: %w", dir, err)
 	}
-	return Source{Repo: "local/" + repoSegment(filepath.Base(abs)), URL: filepath.ToSlash(abs)}, nil
+	return Source{Repo: "local/" + localName(filepath.Base(abs)), URL: filepath.ToSlash(abs)}, nil
 }
 
 var scpLike = regexp.MustCompile(`^[A-Za-z0-9_.-]+@([A-Za-z0-9_.-]+):(.*)$`)
 
 // parseOrigin turns a remote URL into owner/name and a web URL: https for
 // hosted repositories (https, ssh and scp-like git@host:owner/name
-// remotes), the path itself for a repository on this machine.
-func parseOrigin(remote string) (repo, web string) {
+// remotes), the path itself for a repository on this machine. A hosted
+// repository's owner and name must be GitHub's (they become paths of the
+// central repository); a local one's are made from its directories.
+func parseOrigin(remote string) (repo, web string, err error) {
 	host, p := "", remote
 	if m := scpLike.FindStringSubmatch(remote); m != nil {
 		host, p = m[1], m[2]
@@ -73,33 +78,64 @@ func parseOrigin(remote string) (repo, web string) {
 	}
 	p = strings.TrimSuffix(strings.Trim(p, "/"), ".git")
 	parts := strings.Split(p, "/")
-	owner, name := "local", parts[len(parts)-1]
+	owner, name := "", parts[len(parts)-1]
 	if len(parts) > 1 {
 		owner = parts[len(parts)-2]
 	}
-	repo = repoSegment(owner) + "/" + repoSegment(name)
 	if host == "" {
-		return repo, remote
+		return localOwner(owner) + "/" + localName(name), remote, nil
 	}
-	return repo, "https://" + host + "/" + p
+	if err := CheckRepoName(owner, name); err != nil {
+		return "", "", fmt.Errorf("origin %s does not name a repository: %w", redact(remote), err)
+	}
+	return owner + "/" + name, "https://" + host + "/" + p, nil
 }
 
-// maxRepoSegment is GitHub's limit on the length of a repository name.
-const maxRepoSegment = 100
-
-var unsafeRepoChars = regexp.MustCompile(`[^A-Za-z0-9_.-]+`)
-
-// repoSegment makes a directory name usable as an owner or name.
-func repoSegment(s string) string {
-	s = unsafeRepoChars.ReplaceAllString(s, "-")
-	if len(s) > maxRepoSegment {
-		s = s[:maxRepoSegment]
+// redact drops the credentials of a URL, for messages.
+func redact(remote string) string {
+	if u, err := url.Parse(remote); err == nil && u.User != nil {
+		u.User = nil
+		return u.String()
 	}
-	if s == "" || s == "." || s == ".." {
+	return remote
+}
+
+var (
+	notOwnerChars = regexp.MustCompile(`[^A-Za-z0-9]+`)
+	notNameChars  = regexp.MustCompile(`[^A-Za-z0-9_.-]+`)
+)
+
+// localOwner makes a directory's name into an account name: "local" when
+// nothing usable is left.
+func localOwner(s string) string {
+	s = strings.Trim(notOwnerChars.ReplaceAllString(s, "-"), "-")
+	if len(s) > maxOwner {
+		s = strings.TrimRight(s[:maxOwner], "-")
+	}
+	if s == "" {
+		return "local"
+	}
+	return s
+}
+
+// localName makes a directory's name into a repository name: "unnamed"
+// when nothing usable is left.
+func localName(s string) string {
+	s = notNameChars.ReplaceAllString(s, "-")
+	for strings.HasSuffix(strings.ToLower(s), ".git") {
+		s = s[:len(s)-len(".git")]
+	}
+	if len(s) > maxRepoName {
+		s = s[:maxRepoName]
+	}
+	if CheckRepoName("local", s) != nil {
 		return "unnamed"
 	}
 	return s
 }
+
+// maxRepoName is GitHub's limit on the length of a repository name.
+const maxRepoName = 100
 
 // readDescriptors parses the descriptor files of a commit's tree.
 func readDescriptors(c *object.Commit, match func(string) bool, maxBytes int64) ([]Entity, error) {

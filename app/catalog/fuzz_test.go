@@ -24,14 +24,44 @@ func FuzzEntityPath(f *testing.F) {
 	})
 }
 
-// FuzzParseOrigin checks that any remote URL names a usable source.
+// FuzzParseOrigin checks that any remote URL either is refused or names
+// a usable source, whose paths git accepts.
 func FuzzParseOrigin(f *testing.F) {
-	for _, s := range []string{"git@github.com:acme/shop.git", "https://github.com/a/b", "/srv/x.git", "", "/", "::"} {
+	for _, s := range []string{"git@github.com:acme/shop.git", "https://github.com/a/b", "/srv/x.git", "", "/", "::",
+		"https://example.com/.git/x.git", "/srv/.gitmodules", "git@h:a/.GIT."} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, remote string) {
-		if repo, _ := parseOrigin(remote); checkRepo(repo) != nil {
-			t.Errorf("parseOrigin(%q) = %q, not owner/name", remote, repo)
+		repo, _, err := parseOrigin(remote)
+		if err != nil {
+			return
+		}
+		if err := checkRepo(repo); err != nil {
+			t.Errorf("parseOrigin(%q) = %q: %v", remote, repo, err)
+		}
+		for _, p := range []string{indexPath(repo), removedPath(repo)} {
+			if err := checkTreePath(p); err != nil {
+				t.Errorf("parseOrigin(%q) = %q: %v", remote, repo, err)
+			}
+		}
+	})
+}
+
+// FuzzCheckTreeName checks that a name checkTreeName lets through is none
+// of git's own names in any spelling a file system would read as one.
+func FuzzCheckTreeName(f *testing.F) {
+	for _, s := range []string{"x", ".git", ".GIT ", "git~1", ".gitmodules:$DATA", "gi7eba~3", ".g\u200cit"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, c string) {
+		if checkTreeName(c) != nil {
+			return
+		}
+		low := strings.TrimRight(strings.ToLower(c), " .")
+		for _, sp := range gitSpecial {
+			if low == sp.name || low == sp.short+"1" {
+				t.Errorf("checkTreeName(%q) let %s through", c, sp.name)
+			}
 		}
 	})
 }

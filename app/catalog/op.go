@@ -53,8 +53,12 @@ func (o *op) readIndex(repo string) (sourceIndex, error) {
 	return decodeIndex(data)
 }
 
-// put stages data at path.
+// put stages data at path. Every write goes through here, so no path
+// that git fsck refuses can enter the repository.
 func (o *op) put(path string, data []byte) error {
+	if err := checkTreePath(path); err != nil {
+		return err
+	}
 	h, err := writeBlob(o.staged, data)
 	if err != nil {
 		return err

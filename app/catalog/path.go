@@ -19,9 +19,6 @@ const maxSegment = 63
 // rule, which also covers namespaces and kinds once lower-cased.
 var segmentRE = regexp.MustCompile(`^[a-z0-9]([a-z0-9_.-]*[a-z0-9])?$`)
 
-// repoSegmentRE is the shape of a GitHub owner or repository name.
-var repoSegmentRE = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,100}$`)
-
 // EntityPath returns where the entity namespace/kind/name is stored:
 // catalog/<namespace>/<kind>/<name>.yaml, all lower-cased because
 // Backstage compares entity references without regard to case. It refuses
@@ -49,16 +46,20 @@ func checkSegment(s string) error {
 	case !segmentRE.MatchString(s):
 		return fmt.Errorf("path segment %q has characters outside [a-z0-9_.-]", s)
 	}
-	return nil
+	// Backstage's rules already keep out every name git refuses; this
+	// holds should they ever widen.
+	return checkTreeName(s)
 }
 
-// checkRepo validates a source repository name, owner/name.
+// checkRepo validates a source repository name, owner/name, which
+// becomes the paths of its index and removal record.
 func checkRepo(repo string) error {
 	owner, name, ok := strings.Cut(repo, "/")
-	for _, s := range []string{owner, name} {
-		if !ok || !repoSegmentRE.MatchString(s) || s == "." || s == ".." {
-			return fmt.Errorf("source repository %q is not owner/name", repo)
-		}
+	if !ok {
+		return fmt.Errorf("source repository %q is not owner/name", clip(repo))
+	}
+	if err := CheckRepoName(owner, name); err != nil {
+		return fmt.Errorf("source repository %q: %w", clip(repo), err)
 	}
 	return nil
 }

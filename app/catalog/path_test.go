@@ -28,6 +28,11 @@ func TestEntityPath(t *testing.T) {
 		{"default", "Component", "-x", ""},
 		{"default", "Component", "x y", ""},
 		{"default", "Component", "/abs", ""},
+		{"default", "Component", ".git", ""},
+		{"default", "Component", "git~1", ""},
+		{"default", "Location", "gitmodules", "catalog/default/location/gitmodules.yaml"},
+		{".git", "Component", "x", ""},
+		{"default", "Component", "x‌", ""},
 	}
 	for _, tt := range tests {
 		got, err := EntityPath(tt.ns, tt.kind, tt.name)
@@ -46,8 +51,11 @@ func TestEntityPath(t *testing.T) {
 func TestCheckRepo(t *testing.T) {
 	t.Parallel()
 	for repo, ok := range map[string]bool{
-		"acme/api": true, "a.b/c-d_e": true, "acme": false, "acme/": false, "/api": false,
-		"acme/api/x": false, "../api": false, "acme/..": false, "a b/c": false,
+		"acme/api": true, "a-b/c-d_e.f": true, "octocat_acme/.github": true, "acme": false, "acme/": false, "/api": false,
+		"acme/api/x": false, "../api": false, "acme/..": false, "a b/c": false, "a.b/c": false,
+		".git/x": false, "acme/.git": false, "acme/.GIT": false, "acme/x.git": false, "acme/.git.": false,
+		"acme/.gitmodules": false, "acme/.GitModules..": false, "acme/.mailmap": false, "-acme/x": false,
+		"acme-/x": false, "ac--me/x": false, "acme/git~1": false,
 	} {
 		if err := checkRepo(repo); (err == nil) != ok {
 			t.Errorf("checkRepo(%q) = %v, want ok=%v", repo, err, ok)

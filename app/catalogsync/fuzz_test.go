@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/portico-dev/portico/app/catalog"
 	"github.com/portico-dev/portico/app/jobs"
 )
 
@@ -26,7 +27,7 @@ func FuzzRoutePush(f *testing.F) {
 			return
 		}
 		a := args[0].(SyncArgs)
-		if !shaPattern.MatchString(a.HeadSHA) || !namePattern.MatchString(a.Owner) || !namePattern.MatchString(a.Repo) || a.InstallationID <= 0 {
+		if !shaPattern.MatchString(a.HeadSHA) || catalog.CheckRepoName(a.Owner, a.Repo) != nil || a.InstallationID <= 0 {
 			t.Fatalf("route made a job of a malformed payload: %+v", a)
 		}
 	})

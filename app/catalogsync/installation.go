@@ -8,6 +8,7 @@ import (
 
 	"github.com/riverqueue/river"
 
+	"github.com/portico-dev/portico/app/catalog"
 	"github.com/portico-dev/portico/app/jobs"
 )
 
@@ -61,8 +62,11 @@ func checkInstallation(i *installationRef) (int64, string, error) {
 // installation account's.
 func checkFullName(full, account string) error {
 	owner, name, ok := strings.Cut(full, "/")
-	if !ok || !namePattern.MatchString(owner) || !namePattern.MatchString(name) || name == "." || name == ".." {
+	if !ok {
 		return fmt.Errorf("payload has a malformed repository name %q", full)
+	}
+	if err := catalog.CheckRepoName(owner, name); err != nil {
+		return fmt.Errorf("payload has a malformed repository name: %w", err)
 	}
 	if !strings.EqualFold(owner, account) {
 		return fmt.Errorf("payload names repository %q outside the installation's account %q", full, account)

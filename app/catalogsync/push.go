@@ -10,6 +10,7 @@ import (
 
 	"github.com/riverqueue/river"
 
+	"github.com/portico-dev/portico/app/catalog"
 	"github.com/portico-dev/portico/app/jobs"
 	"github.com/portico-dev/portico/app/validate"
 	"github.com/portico-dev/portico/app/webhook"
@@ -31,8 +32,7 @@ func Routes() webhook.Routes {
 const maxListedCommits = 20
 
 var (
-	shaPattern  = regexp.MustCompile(`^[0-9a-f]{40}$`)
-	namePattern = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,100}$`)
+	shaPattern = regexp.MustCompile(`^[0-9a-f]{40}$`)
 	// loginPattern admits GitHub's account logins, with the underscores
 	// and length that managed users and GitHub Enterprise Server allow.
 	loginPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$`)
@@ -103,10 +103,10 @@ func syncArgs(p *pushPayload) (SyncArgs, error) {
 }
 
 // checkRepoArgs validates what names the repository, its branch and its
-// URL, which go into API paths and the catalog's annotations.
+// URL, which go into API paths, the catalog's paths and its annotations.
 func checkRepoArgs(a SyncArgs) error {
-	if !namePattern.MatchString(a.Owner) || !namePattern.MatchString(a.Repo) || a.Repo == "." || a.Repo == ".." {
-		return fmt.Errorf("payload has a malformed repository name")
+	if err := catalog.CheckRepoName(a.Owner, a.Repo); err != nil {
+		return fmt.Errorf("payload has a malformed repository name: %w", err)
 	}
 	if !branchPattern.MatchString(a.Branch) || strings.Contains(a.Branch, "..") {
 		return fmt.Errorf("payload has a malformed default branch")
