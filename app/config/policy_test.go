@@ -16,7 +16,7 @@ policy:
   eval_timeout: 500ms
   severity:
     portico/production-system: error
-    portico/component-tags: "off"
+    portico/component-tags: off
 `)
 	cfg, err := Load(path, env(nil))
 	if err != nil {
