@@ -1,0 +1,109 @@
+package scorecard
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/portico-dev/portico/app/facts"
+)
+
+// card makes a one-rule scorecard named name whose pass rule is body.
+func card(name, appliesTo, body string) string {
+	return "package portico.scorecards." + name + `
+
+scorecard := {
+	"title": "` + name + `",
+	"levels": ["ok"],
+	"applies_to": {` + appliesTo + `},
+	"rules": {"r": {"title": "R", "level": "ok", "weight": 1, "message": "fix r"}},
+}
+
+` + body + "\n"
+}
+
+const service = "kind: Component\nmetadata:\n  name: a\n  tags: [go, web]\nspec:\n  type: service\n  lifecycle: production\n"
+
+// A scorecard that fails at evaluation is an error of that scorecard,
+// naming its package; the other scorecards keep their results.
+func TestScoreIsolatesFailingScorecards(t *testing.T) {
+	t.Parallel()
+	e := engineOf(t, map[string]string{
+		"good.rego": card("good", "", `pass contains "r" if input.entity.kind == "Component"`),
+		// Two values for one complete rule: a Rego runtime error.
+		"conflict.rego":   card("conflict", "", "x := 1 if true\n\nx := 2 if true\n\npass contains \"r\" if x == 1"),
+		"shape.rego":      card("shape", "", `pass contains 7 if true`),
+		"undeclared.rego": card("undeclared", "", `pass contains "nope" if true`),
+	})
+	for range 2 { // the second time through the lazily prepared queries
+		res, err := e.Score(context.Background(), Input{Entity: parseOne(t, service)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]Result{}
+		for _, r := range res {
+			got[r.ID] = r
+		}
+		if r := got["good"]; r.Err != nil || r.Level != "ok" {
+			t.Errorf("good: %+v", r)
+		}
+		for id, want := range map[string]string{
+			"conflict":   "scorecard conflict (data.portico.scorecards.conflict): evaluate: conflict.rego:",
+			"shape":      "scorecard shape (data.portico.scorecards.shape): pass holds 7",
+			"undeclared": `scorecard undeclared (data.portico.scorecards.undeclared): pass holds "nope"`,
+		} {
+			if r := got[id]; r.Err == nil || !strings.Contains(r.Err.Error(), want) || r.Level != "" || len(r.Rules) != 0 {
+				t.Errorf("%s: %+v, want an error containing %q", id, r, want)
+			}
+		}
+	}
+}
+
+func TestAppliesTo(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		appliesTo string
+		applies   bool
+	}{
+		{``, true},
+		{`"kind": ["component", "API"]`, true},
+		{`"kind": ["API"]`, false},
+		{`"type": ["service"], "lifecycle": ["production", "experimental"]`, true},
+		{`"type": ["website"]`, false},
+		{`"lifecycle": ["deprecated"]`, false},
+		{`"tags": ["java", "web"]`, true},
+		{`"tags": ["java"]`, false},
+	}
+	for _, c := range cases {
+		e := engineOf(t, map[string]string{"c.rego": card("c", c.appliesTo, `pass contains "r" if true`)})
+		res, err := e.Score(context.Background(), Input{Entity: parseOne(t, service)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if (len(res) == 1) != c.applies {
+			t.Errorf("applies_to {%s}: %d results, want applies %v", c.appliesTo, len(res), c.applies)
+		}
+	}
+}
+
+// Documents that are no entities (not a mapping) get no score.
+func TestScoreNonEntities(t *testing.T) {
+	t.Parallel()
+	e := defaultEngine(t)
+	for _, src := range []string{"- a\n- b\n", "just text\n"} {
+		res, err := e.Score(context.Background(), Input{Entity: parseOne(t, src)})
+		if err != nil || res != nil {
+			t.Errorf("Score(%q) = %+v, %v", src, res, err)
+		}
+	}
+}
+
+func TestScoreCancelled(t *testing.T) {
+	t.Parallel()
+	e := defaultEngine(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := e.Score(ctx, Input{Entity: parseOne(t, goldService), Repo: NewRepo(facts.Repository{})}); err == nil {
+		t.Error("Score with a cancelled context: no error")
+	}
+}
