@@ -29,6 +29,9 @@ const inboxSchema = `CREATE TABLE IF NOT EXISTS inbox (
 // path and creates its table.
 func openInbox(ctx context.Context, path string) (write, read *sql.DB, err error) {
 	file := filepath.Join(filepath.Dir(path), InboxFileName)
+	if err := secureDatabase(file); err != nil {
+		return nil, nil, err
+	}
 	write, err = sql.Open("sqlite", file+"?"+writeParams())
 	if err != nil {
 		return nil, nil, fmt.Errorf("open inbox: %w", err)

@@ -35,7 +35,7 @@ var ErrPostgresNotYet = errors.New("PostgreSQL lands with scale-out; leave the d
 // Options say where the database is.
 type Options struct {
 	// DataDir holds portico.db when DatabaseURL is empty. It is created
-	// (mode 0700) if missing.
+	// (mode 0700) if missing; the database files in it are 0600.
 	DataDir string
 	// DatabaseURL selects an external database. Empty means SQLite in
 	// DataDir; postgres:// URLs are refused until scale-out.
@@ -62,13 +62,17 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	db, err := openSQLite(path)
-	if err != nil {
-		return nil, err
-	}
 	logger := opts.Logger
 	if logger == nil {
 		logger = slog.Default()
+	}
+	warnOpenDir(opts.DataDir, logger)
+	if err := secureDatabase(path); err != nil {
+		return nil, err
+	}
+	db, err := openSQLite(path)
+	if err != nil {
+		return nil, err
 	}
 	if err := db.migrate(ctx, logger); err != nil {
 		db.closeMain()
