@@ -20,7 +20,13 @@ type verdict struct {
 
 func readVerdicts(t testing.TB) map[string][]verdict {
 	t.Helper()
-	f, err := os.Open(filepath.Join(repoRoot, "testdata/parity/verdicts.jsonl"))
+	return readVerdictFile(t, "testdata/parity/verdicts.jsonl")
+}
+
+// readVerdictFile reads a verdicts.jsonl, keyed by file.
+func readVerdictFile(t testing.TB, name string) map[string][]verdict {
+	t.Helper()
+	f, err := os.Open(filepath.Join(repoRoot, name))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,29 +69,39 @@ func TestParityWithBackstage(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		got := docVerdicts(parseValidate(data))
 		for _, want := range verdicts {
-			g, ok := got[want.Doc]
-			delete(got, want.Doc)
-			switch {
-			case !ok:
-				t.Errorf("%s doc %d: portico saw no document; Backstage says valid=%v (%s)", file, want.Doc, want.Valid, want.Error)
-			case g.valid != want.Valid:
-				t.Errorf("%s doc %d: portico valid=%v %v; Backstage valid=%v (%s)", file, want.Doc, g.valid, g.findings, want.Valid, want.Error)
-			case !g.valid && !hasLocatedError(g.findings):
-				t.Errorf("%s doc %d: invalid without a located error: %v", file, want.Doc, g.findings)
-			}
 			if want.Valid {
 				valid++
 			} else {
 				invalid++
 			}
 		}
-		for doc, g := range got {
-			t.Errorf("%s doc %d: portico saw a document Backstage skipped (valid=%v %v)", file, doc, g.valid, g.findings)
-		}
+		compareVerdicts(t, file, parseValidate(data), verdicts)
 	}
 	t.Logf("parity: %d documents, %d valid, %d invalid", valid+invalid, valid, invalid)
+}
+
+// compareVerdicts reports every document of file whose verdict differs
+// from Backstage's, and returns how many documents it compared.
+func compareVerdicts(t *testing.T, file string, f File, verdicts []verdict) int {
+	t.Helper()
+	got := docVerdicts(f)
+	for _, want := range verdicts {
+		g, ok := got[want.Doc]
+		delete(got, want.Doc)
+		switch {
+		case !ok:
+			t.Errorf("%s doc %d: portico saw no document; Backstage says valid=%v (%s)", file, want.Doc, want.Valid, want.Error)
+		case g.valid != want.Valid:
+			t.Errorf("%s doc %d: portico valid=%v %v; Backstage valid=%v (%s)", file, want.Doc, g.valid, g.findings, want.Valid, want.Error)
+		case !g.valid && !hasLocatedError(g.findings):
+			t.Errorf("%s doc %d: invalid without a located error: %v", file, want.Doc, g.findings)
+		}
+	}
+	for doc, g := range got {
+		t.Errorf("%s doc %d: portico saw a document Backstage skipped (valid=%v %v)", file, doc, g.valid, g.findings)
+	}
+	return len(verdicts)
 }
 
 type docVerdict struct {

@@ -42,6 +42,9 @@ type Document struct {
 	Line     int    // line where the document starts
 	Root     *Value // nil when the document could not be read
 	Findings []Finding
+	// resolved is set by Resolve: placeholders left in Root are data,
+	// apart from those marked opaque.
+	resolved bool
 }
 
 // File is a parsed descriptor file. Findings that belong to no document,
@@ -90,29 +93,12 @@ var errLine = regexp.MustCompile(`^yaml: line (\d+): `)
 // parseChunk parses one document; nil means an empty document. version is
 // the YAML version in force, which a %YAML directive sets for its document
 // and, in Backstage's YAML library, for the documents after it.
-func parseChunk(index int, c chunk, dir directives, version string) (d *Document) {
-	d = &Document{Index: index, Line: c.line}
-	if dir.bad != "" {
-		d.Findings = append(d.Findings, d.at(RuleYAML, "YAML syntax error: "+dir.bad, c.first+dir.badLine, 1))
-		return d
-	}
-	if c.empty {
-		return nil
-	}
-	defer recoverInto(d)
-	n, src, err := unmarshal(dir.text)
-	if err != nil {
-		d.Findings = append(d.Findings, syntaxFinding(d, err, c.first))
-		return d
-	}
-	if n.Kind == 0 || len(n.Content) == 0 {
-		return nil
-	}
-	b := builder{src: src, offset: c.first - 1, doc: d, anchors: map[*yaml.Node]*anchor{}}
-	root := b.value(n.Content[0])
+func parseChunk(index int, c chunk, dir directives, version string) *Document {
+	d := &Document{Index: index, Line: c.line}
+	root := d.read(c, dir)
 	switch {
 	case len(d.Findings) > 0:
-	case root.Kind == Null:
+	case root == nil || root.Kind == Null:
 		return nil
 	case version == "1.1":
 		d.Findings = append(d.Findings, d.at(RuleYAMLVersion, yaml11Message, c.first, 1))
@@ -123,6 +109,29 @@ func parseChunk(index int, c chunk, dir directives, version string) (d *Document
 		d.Root = root
 	}
 	return d
+}
+
+// read parses the text of one document into a Value, nil when the
+// document is empty or broken; problems go to d.Findings.
+func (d *Document) read(c chunk, dir directives) (root *Value) {
+	if dir.bad != "" {
+		d.Findings = append(d.Findings, d.at(RuleYAML, "YAML syntax error: "+dir.bad, c.first+dir.badLine, 1))
+		return nil
+	}
+	if c.empty {
+		return nil
+	}
+	defer recoverInto(d)
+	n, src, err := unmarshal(dir.text)
+	if err != nil {
+		d.Findings = append(d.Findings, syntaxFinding(d, err, c.first))
+		return nil
+	}
+	if n.Kind == 0 || len(n.Content) == 0 {
+		return nil
+	}
+	b := builder{src: src, offset: c.first - 1, doc: d, anchors: map[*yaml.Node]*anchor{}}
+	return b.value(n.Content[0])
 }
 
 // unmarshal parses a document with yaml.v3, and once more after

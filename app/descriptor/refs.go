@@ -201,7 +201,7 @@ func (c *checker) checkRefs(f *specField, p Path, v *Value) {
 		if v.Kind == List {
 			item = v.Items[i]
 		}
-		if isPlaceholder(item) || (f.shape != shapeAny && (item.Kind != String || item.Str == "")) {
+		if c.placeholder(item) || (f.shape != shapeAny && (item.Kind != String || item.Str == "")) {
 			continue // not a reference, and already reported as such
 		}
 		if _, err := refOf(item, f, ns); err != nil {

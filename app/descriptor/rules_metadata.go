@@ -63,7 +63,7 @@ func (c *checker) metaText(m *Value, rule, key string, nonEmpty bool, valid func
 		return
 	}
 	switch {
-	case !textOK(v, nonEmpty):
+	case !c.textOK(v, nonEmpty):
 		c.text(rule, Path{"metadata", key}, v, nonEmpty)
 	case valid != nil && v.Kind == String && !valid(v.Str):
 		c.invalid(rule, Path{"metadata", key}, v, expected)
@@ -84,7 +84,7 @@ func (c *checker) checkKeyValues(m *Value, rule, key string, labels bool) {
 				"%s key %q is not valid; expected %s", key[:len(key)-1], f.Key, expectKey))
 		}
 		switch fv := f.Value; {
-		case !textOK(fv, false):
+		case !c.textOK(fv, false):
 			c.text(rule, Path{"metadata", key, f.Key}, fv, false)
 		case labels && fv.Kind == String && !isLabelValue(fv.Str):
 			c.invalid(rule, Path{"metadata", key, f.Key}, fv, expectLabel)
@@ -99,7 +99,7 @@ func (c *checker) checkTags(m *Value) {
 	}
 	for i, t := range v.Items {
 		switch {
-		case !textOK(t, true):
+		case !c.textOK(t, true):
 			c.text(RuleTags, Path{"metadata", "tags", i}, t, true)
 		case t.Kind == String && !isTag(t.Str):
 			c.invalid(RuleTags, Path{"metadata", "tags", i}, t, expectTag)

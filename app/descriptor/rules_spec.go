@@ -64,7 +64,7 @@ func (c *checker) checkSpecField(spec *Value, f *specField, kind string) {
 func (c *checker) shape(f *specField, p Path, v *Value) bool {
 	switch f.shape {
 	case shapeText:
-		return textOK(v, true) || c.text(f.rule, p, v, true)
+		return c.textOK(v, true) || c.text(f.rule, p, v, true)
 	case shapeTexts:
 		return c.texts(f.rule, p, v)
 	case shapeProfile:
@@ -79,11 +79,11 @@ func (c *checker) shape(f *specField, p Path, v *Value) bool {
 
 // texts checks an array of non-empty strings.
 func (c *checker) texts(rule string, p Path, v *Value) bool {
-	if isPlaceholder(v) || !c.list(rule, p, v) {
+	if c.placeholder(v) || !c.list(rule, p, v) {
 		return false
 	}
 	for i, it := range v.Items {
-		if !textOK(it, true) {
+		if !c.textOK(it, true) {
 			c.text(rule, p.Index(i), it, true)
 		}
 	}

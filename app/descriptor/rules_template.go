@@ -111,8 +111,8 @@ func (c *checker) checkSteps(spec *Value) {
 	}
 	for i, s := range v.Items {
 		sp := p.Index(i)
-		if !c.object(rule, sp, s) {
-			continue
+		if c.placeholder(s) || !c.object(rule, sp, s) {
+			continue // a step Backstage reads from a URL is unknown here
 		}
 		if s.Get("action") == nil {
 			c.missing(rule, sp.Key("action"), " in every step")
@@ -143,7 +143,7 @@ func checkOutput(c *checker, rule string, p Path, v *Value) {
 	c.props(rule, p, v, outputProps)
 	for i := range v.Fields {
 		f := &v.Fields[i]
-		if f.Key != "links" && f.Key != "text" && f.Value.Kind != String && !isPlaceholder(f.Value) {
+		if f.Key != "links" && f.Key != "text" && f.Value.Kind != String && !c.placeholder(f.Value) {
 			c.fail(rule, p.Key(f.Key), f.Value, fmt.Sprintf("%s must be a string but found %s (output properties other than links and text are strings)",
 				field(p.Key(f.Key)), describe(f.Value)))
 		}

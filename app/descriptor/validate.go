@@ -118,11 +118,10 @@ func describe(v *Value) string {
 
 // text checks that v is a string, and a non-empty one when nonEmpty is set
 // (JSON Schema's minLength: 1). It reports and returns false otherwise. A
-// placeholder passes: Backstage substitutes it before validating, with
-// content portico cannot see, so callers check formats only of real
-// strings.
+// placeholder that stands for content portico does not read passes, so
+// callers check formats only of real strings.
 func (c *checker) text(rule string, p Path, v *Value, nonEmpty bool) bool {
-	if isPlaceholder(v) {
+	if c.placeholder(v) {
 		return true
 	}
 	if v.Kind != String {
@@ -142,8 +141,8 @@ func (c *checker) text(rule string, p Path, v *Value, nonEmpty bool) bool {
 
 // textOK is text without reporting, so that callers build the path of a
 // value only when it fails.
-func textOK(v *Value, nonEmpty bool) bool {
-	return v.Kind == String && (!nonEmpty || v.Str != "") || isPlaceholder(v)
+func (c *checker) textOK(v *Value, nonEmpty bool) bool {
+	return v.Kind == String && (!nonEmpty || v.Str != "") || c.placeholder(v)
 }
 
 // object checks that v is a mapping.
@@ -171,10 +170,23 @@ func (c *checker) stringOrBool(rule string, p Path, v *Value) {
 	}
 }
 
+// placeholder reports a value that stands for content portico does not
+// read, which rules pass whatever they expect there. After Resolve, that
+// is a placeholder it left as Backstage would fetch it (a URL); a
+// document that was not resolved keeps every placeholder, all of which
+// Backstage replaces before it validates.
+func (c *checker) placeholder(v *Value) bool {
+	if c.d.resolved {
+		return v.opaque
+	}
+	return isPlaceholder(v)
+}
+
 // isPlaceholder reports a Backstage placeholder such as `{$text: ./api.yaml}`:
 // a mapping with a single $text, $json or $yaml key whose value is a string,
 // which Backstage's PlaceholderProcessor replaces by the content it points
-// at before any validation.
+// at before any validation. Other $ keys ($ref of a JSON Schema), several
+// keys, or a value that is not a string are data to Backstage.
 func isPlaceholder(v *Value) bool {
 	if v.Kind != Map || len(v.Fields) != 1 || v.Fields[0].Value.Kind != String {
 		return false

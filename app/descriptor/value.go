@@ -28,7 +28,13 @@ func (k Kind) String() string {
 // Aliases are expanded, so a Value tree has no cycles and may share
 // subtrees.
 type Value struct {
-	Kind   Kind
+	Kind Kind
+	// opaque marks a placeholder that Resolve left as it is (a URL
+	// Backstage would fetch): it stands for content not read here.
+	opaque bool
+	// loaded marks a value that Resolve read from the file a placeholder
+	// names: data, whose own placeholders Backstage does not resolve.
+	loaded bool
 	Str    string  // String: the value; Number: the source text
 	Num    float64 // Number
 	Bool   bool    // Bool
