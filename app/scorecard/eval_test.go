@@ -5,11 +5,12 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/portico-dev/portico/app/descriptor"
 	"github.com/portico-dev/portico/app/facts"
 )
 
-// card makes a one-rule scorecard named name whose pass rule is body.
-func card(name, appliesTo, body string) string {
+// oneRuleCard makes a one-rule scorecard named name whose pass rule is body.
+func oneRuleCard(name, appliesTo, body string) string {
 	return "package portico.scorecards." + name + `
 
 scorecard := {
@@ -29,11 +30,11 @@ const service = "kind: Component\nmetadata:\n  name: a\n  tags: [go, web]\nspec:
 func TestScoreIsolatesFailingScorecards(t *testing.T) {
 	t.Parallel()
 	e := engineOf(t, map[string]string{
-		"good.rego": card("good", "", `pass contains "r" if input.entity.kind == "Component"`),
+		"good.rego": oneRuleCard("good", "", `pass contains "r" if input.entity.kind == "Component"`),
 		// Two values for one complete rule: a Rego runtime error.
-		"conflict.rego":   card("conflict", "", "x := 1 if true\n\nx := 2 if true\n\npass contains \"r\" if x == 1"),
-		"shape.rego":      card("shape", "", `pass contains 7 if true`),
-		"undeclared.rego": card("undeclared", "", `pass contains "nope" if true`),
+		"conflict.rego":   oneRuleCard("conflict", "", "x := 1 if true\n\nx := 2 if true\n\npass contains \"r\" if x == 1"),
+		"shape.rego":      oneRuleCard("shape", "", `pass contains 7 if true`),
+		"undeclared.rego": oneRuleCard("undeclared", "", `pass contains "nope" if true`),
 	})
 	for range 2 { // the second time through the lazily prepared queries
 		res, err := e.Score(context.Background(), Input{Entity: parseOne(t, service)})
@@ -75,7 +76,7 @@ func TestAppliesTo(t *testing.T) {
 		{`"tags": ["java"]`, false},
 	}
 	for _, c := range cases {
-		e := engineOf(t, map[string]string{"c.rego": card("c", c.appliesTo, `pass contains "r" if true`)})
+		e := engineOf(t, map[string]string{"c.rego": oneRuleCard("c", c.appliesTo, `pass contains "r" if true`)})
 		res, err := e.Score(context.Background(), Input{Entity: parseOne(t, service)})
 		if err != nil {
 			t.Fatal(err)
@@ -90,8 +91,8 @@ func TestAppliesTo(t *testing.T) {
 func TestScoreNonEntities(t *testing.T) {
 	t.Parallel()
 	e := defaultEngine(t)
-	for _, src := range []string{"- a\n- b\n", "just text\n"} {
-		res, err := e.Score(context.Background(), Input{Entity: parseOne(t, src)})
+	for _, src := range []string{"- a\n- b\n", "just text\n", "a: [\n"} {
+		res, err := e.Score(context.Background(), Input{Entity: descriptor.Parse([]byte(src), 0).Documents[0]})
 		if err != nil || res != nil {
 			t.Errorf("Score(%q) = %+v, %v", src, res, err)
 		}
