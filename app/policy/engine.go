@@ -28,6 +28,7 @@ type Engine struct {
 	sources  []source // one per element of the query's result array
 	timeout  time.Duration
 	severity map[string]string // rule id -> error, warning or off
+	docs     []RuleDoc
 }
 
 // Option configures New.
@@ -105,7 +106,7 @@ func New(ctx context.Context, fsys fs.FS, opts ...Option) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &Engine{sources: sources, timeout: cfg.timeout}
+	e := &Engine{sources: sources, timeout: cfg.timeout, docs: ruleDocs(modules)}
 	if e.severity, err = severityTable(ctx, c, sb, cfg.severity); err != nil {
 		return nil, err
 	}

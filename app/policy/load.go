@@ -38,7 +38,7 @@ func loadModules(fsys fs.FS, keep func(name string) bool) (map[string]*ast.Modul
 		if err != nil {
 			return err
 		}
-		m, err := ast.ParseModuleWithOpts(name, string(src), ast.ParserOptions{RegoVersion: ast.RegoV1})
+		m, err := ast.ParseModuleWithOpts(name, string(src), ast.ParserOptions{RegoVersion: ast.RegoV1, ProcessAnnotation: true})
 		if err != nil {
 			return err
 		}
