@@ -22,7 +22,7 @@ func runDevCmd(ctx context.Context, args []string, stdio IO) (int, error) {
 	fmt.Fprintln(stdio.Err, "Usage: portico dev corpus [--files N] [--seed S] DIR   (write a synthetic descriptor tree)")
 	fmt.Fprintln(stdio.Err, "       portico dev load --url URL --secret S [--count N] [--concurrency C]   (send signed deliveries, measure acceptance)")
 	fmt.Fprintln(stdio.Err, "       portico dev load --scenario burst|pushes|bulk|large [--count N]   (measure pull request checks on a fake GitHub)")
-	fmt.Fprintln(stdio.Err, "       portico dev github [--listen ADDR] [--data DIR] [--webhook-url URL] [--webhook-secret S]   (run a fake GitHub)")
+	fmt.Fprintln(stdio.Err, "       portico "+devGitHubUsage+"   (run a fake GitHub)")
 	if len(args) > 0 && isHelp(args[0]) {
 		return ExitOK, nil
 	}
