@@ -12,6 +12,7 @@ import (
 	"sync"
 
 	"github.com/portico-dev/portico/app/descriptor"
+	"github.com/portico-dev/portico/app/policy"
 	"github.com/portico-dev/portico/app/report"
 	"github.com/portico-dev/portico/app/validate"
 )
@@ -69,23 +70,24 @@ func RunValidate(ctx context.Context, opts ValidateOptions, stdio IO) (int, erro
 		opts.Paths = []string{"."}
 	}
 	var pol validate.Policy
+	var docs []policy.RuleDoc
 	if !opts.BackstageOnly {
 		eng, err := loadPolicy(ctx, opts.PolicyDir, stdio.Getenv)
 		if err != nil {
 			return ExitUsage, err
 		}
-		pol = eng
+		pol, docs = eng, eng.RuleDocs()
 	}
 	out, closeOut, err := openOutput(opts.Output, stdio.Out)
 	if err != nil {
 		return ExitUsage, err
 	}
 	defer closeOut()
-	w, err := report.New(opts.Format, out, reportOptions(stdio))
+	w, err := report.New(opts.Format, out, reportOptions(stdio, docs))
 	if err != nil {
 		return ExitUsage, usagef("%v", err)
 	}
-	checker, err := withCatalog(ctx, validate.NewChecker(pol, opts.MaxBytes), opts, stdio.Getenv)
+	checker, err := withCatalog(ctx, validate.NewChecker(pol, opts.MaxBytes).WithTree(validate.DiskTree), opts, stdio.Getenv)
 	if err != nil {
 		return ExitUsage, err
 	}
@@ -196,8 +198,29 @@ func exitCode(res validate.Result, threshold descriptor.Severity) int {
 	return ExitOK
 }
 
-func reportOptions(stdio IO) report.Options {
+// reportOptions links rule ids to portico's pages, under PORTICO_DOCS_URL
+// for users who reach a mirror of the repository rather than github.com,
+// and to what the policies' annotations say about their own ids.
+func reportOptions(stdio IO, docs []policy.RuleDoc) report.Options {
 	return report.Options{
 		StepSummaryPath: stdio.Getenv("GITHUB_STEP_SUMMARY"),
+		Rules:           report.NewRules(stdio.Getenv("PORTICO_DOCS_URL"), reportRuleDocs(docs)...),
 	}
+}
+
+// reportRuleDocs turns what policies say about their rule ids into what
+// reports show. The summary names the id, as it does for portico's rules.
+func reportRuleDocs(docs []policy.RuleDoc) []report.RuleDoc {
+	out := make([]report.RuleDoc, len(docs))
+	for i, d := range docs {
+		summary := d.Title
+		if summary == "" {
+			summary, _, _ = strings.Cut(d.Description, "\n")
+		}
+		if summary != "" {
+			summary = d.ID + ": " + summary
+		}
+		out[i] = report.RuleDoc{ID: d.ID, Summary: summary, Description: d.Description, URL: d.URL}
+	}
+	return out
 }

@@ -20,7 +20,7 @@ const RulePlaceholder = rulePrefix + "placeholder"
 const (
 	// PlaceholderMaxBytes is the largest file a placeholder reads, the
 	// most GitHub's contents API returns inline.
-	PlaceholderMaxBytes = 1 << 20
+	PlaceholderMaxBytes = 1_000_000
 	// maxPlaceholders is how many placeholders one document may resolve.
 	maxPlaceholders = 64
 	// placeholderBudget is how many bytes they may read together.

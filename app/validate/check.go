@@ -24,6 +24,7 @@ type Checker struct {
 	policy   Policy
 	maxBytes int64
 	refs     *refCheck // nil: references are not checked
+	tree     Tree      // nil: placeholders are not resolved
 }
 
 // NewChecker returns a Checker that applies Backstage's rules and then
@@ -39,9 +40,33 @@ func NewChecker(policy Policy, maxBytes int64) *Checker {
 // MaxBytes is the largest file the checker accepts.
 func (c *Checker) MaxBytes() int64 { return c.maxBytes }
 
-// Check parses and validates data, read from the file shown as path.
+// Check parses and validates data, read from the file shown as path,
+// after resolving its placeholders when c has a Tree.
 func (c *Checker) Check(ctx context.Context, path string, data []byte) *report.File {
 	parsed := descriptor.Parse(data, c.maxBytes)
+	if c.tree != nil && mayHavePlaceholders(data) {
+		c.resolveAll(ctx, path, parsed.Documents)
+	}
+	return c.finish(ctx, path, parsed)
+}
+
+// CheckIn is Check for a file at path in a repository whose files
+// placeholders read. It fails only when files fails otherwise than for
+// a problem of the descriptor (an API down: retry).
+func (c *Checker) CheckIn(ctx context.Context, path string, data []byte, files descriptor.Files) (*report.File, error) {
+	parsed := descriptor.Parse(data, c.maxBytes)
+	if mayHavePlaceholders(data) {
+		for _, d := range parsed.Documents {
+			if err := descriptor.Resolve(ctx, d, path, files); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return c.finish(ctx, path, parsed), nil
+}
+
+// finish validates the documents of a parsed file and renders the result.
+func (c *Checker) finish(ctx context.Context, path string, parsed descriptor.File) *report.File {
 	out := &report.File{Path: path, Documents: make([]report.Document, 0, len(parsed.Documents)+1)}
 	if len(parsed.Findings) > 0 {
 		out.Documents = append(out.Documents, fileDocument(parsed.Findings))
