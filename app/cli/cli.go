@@ -50,6 +50,7 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"validate", "check catalog descriptors with Backstage's rules and the organisation's policies", runValidateCmd},
+		{"score", "score entities with the scorecards: level, points and what to fix next", runScoreCmd},
 		{"policy", "work with Rego policies (policy test)", runPolicyCmd},
 		{"catalog", "the central catalog repository: catalog sync, graph, log, diff", runCatalogCmd},
 		{"serve", "run the GitHub App: webhooks, pull request checks (first run: a setup page)", runServeCmd},
