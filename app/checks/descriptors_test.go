@@ -1,6 +1,8 @@
 package checks
 
 import (
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -51,6 +53,51 @@ func TestCheckSkipsSkeletons(t *testing.T) {
 				if strings.Contains(a.Path, "skeleton") {
 					t.Errorf("annotation on a skeleton: %+v", a)
 				}
+			}
+		})
+	}
+}
+
+// TestCheckResolvesPlaceholdersAtTheHead: placeholders read the head
+// commit's files through the same reader as the descriptors; a missing
+// file is an annotation at the placeholder's line.
+func TestCheckResolvesPlaceholdersAtTheHead(t *testing.T) {
+	t.Parallel()
+	const api = "apiVersion: backstage.io/v1alpha1\nkind: API\nmetadata:\n  name: orders\n  description: Orders.\nspec:\n  type: openapi\n  lifecycle: production\n  owner: group:team-a\n  definition:\n    $%s: %s\n"
+	cases := []struct {
+		name, kind, target string
+		rule               string // of the one error annotation, "" for none
+	}{
+		{"text of a file at the head", "text", "./openapi.yaml", ""},
+		{"yaml of a file: an object", "yaml", "./openapi.yaml", "backstage/spec.definition"},
+		{"a missing file", "text", "./nope.yaml", "backstage/placeholder"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			repo := &fakeRepo{head: newHead, open: true, files: map[string]string{
+				"svc/catalog-info.yaml": fmt.Sprintf(api, c.kind, c.target),
+				"svc/openapi.yaml":      "openapi: 3.0.0\n",
+			}}
+			api, err := runCheck(t, repo, args(7, newHead))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var errs []string
+			for _, a := range api.Runs()[0].Annotations {
+				if a.Level == "failure" {
+					errs = append(errs, fmt.Sprintf("%s@%d", a.Title, a.StartLine))
+				}
+			}
+			want := []string{}
+			if c.rule != "" {
+				want = []string{c.rule + "@11"}
+			}
+			if strings.Join(errs, ",") != strings.Join(want, ",") {
+				t.Errorf("error annotations %v, want %v", errs, want)
+			}
+			if !slices.Contains(repo.reads, "file svc/openapi.yaml") && c.target == "./openapi.yaml" {
+				t.Errorf("reads %v: the placeholder's file was not read", repo.reads)
 			}
 		})
 	}

@@ -70,7 +70,9 @@ func (r *Runner) validateChanges(ctx context.Context, repo Repo, sha string, num
 		}
 		file := f.refused
 		if file == nil {
-			file = chk.Check(ctx, f.path, f.content)
+			if file, err = chk.CheckIn(ctx, f.path, f.content, headFiles{repo: repo, sha: sha}); err != nil {
+				return nil, err
+			}
 		}
 		res.files = append(res.files, file)
 		res.summary.Add(file)
@@ -121,4 +123,15 @@ func declared(files []fetched, maxBytes int64) []descriptor.Ref {
 		}
 	}
 	return refs
+}
+
+// headFiles reads the files that placeholders name at the head commit,
+// through the contents API that reads the descriptors.
+type headFiles struct {
+	repo Repo
+	sha  string
+}
+
+func (h headFiles) ReadFile(ctx context.Context, name string, _ int64) ([]byte, int64, error) {
+	return h.repo.File(ctx, name, h.sha)
 }

@@ -3,6 +3,8 @@ package checks
 import (
 	"context"
 	"fmt"
+	"io/fs"
+	"net/http"
 
 	"github.com/google/go-github/v62/github"
 
@@ -24,7 +26,10 @@ type Repo interface {
 	// ChangedFiles lists the files a pull request adds, modifies or
 	// renames (removed files are left out), following pagination.
 	ChangedFiles(ctx context.Context, number int) ([]string, error)
-	// File reads a file at ref; its size comes with it.
+	// File reads a file at ref; its size comes with it. A file too large
+	// for the API to return inline has no content. A missing file is an
+	// error wrapping fs.ErrNotExist, a directory one wrapping
+	// fs.ErrInvalid.
 	File(ctx context.Context, path, ref string) (content []byte, size int64, err error)
 }
 
@@ -103,12 +108,18 @@ func (r *githubRepo) ChangedFiles(ctx context.Context, number int) ([]string, er
 }
 
 func (r *githubRepo) File(ctx context.Context, path, ref string) ([]byte, int64, error) {
-	fc, _, _, err := r.c.Repositories.GetContents(ctx, r.owner, r.name, path, &github.RepositoryContentGetOptions{Ref: ref})
+	fc, _, resp, err := r.c.Repositories.GetContents(ctx, r.owner, r.name, path, &github.RepositoryContentGetOptions{Ref: ref})
+	if resp != nil && resp.StatusCode == http.StatusNotFound {
+		return nil, 0, fmt.Errorf("read %s at %s: %w", path, ref, fs.ErrNotExist)
+	}
 	if err != nil {
 		return nil, 0, fmt.Errorf("read %s at %s: %w", path, ref, err)
 	}
-	if fc == nil {
-		return nil, 0, fmt.Errorf("read %s at %s: not a file", path, ref)
+	if fc == nil || fc.GetType() != "file" {
+		return nil, 0, fmt.Errorf("read %s at %s: %w: not a file", path, ref, fs.ErrInvalid)
+	}
+	if fc.GetEncoding() == "none" {
+		return nil, int64(fc.GetSize()), nil // over 1 MB: GitHub leaves the content out
 	}
 	content, err := fc.GetContent()
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"maps"
 	"slices"
 	"strings"
@@ -63,7 +64,7 @@ func (f *fakeRepo) File(_ context.Context, path, ref string) ([]byte, int64, err
 	f.read("file " + path)
 	c, ok := f.files[path]
 	if !ok {
-		return nil, 0, errors.New("no such file")
+		return nil, 0, fmt.Errorf("%s: %w", path, fs.ErrNotExist)
 	}
 	return []byte(c), int64(len(c)), nil
 }
