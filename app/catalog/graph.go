@@ -2,16 +2,21 @@ package catalog
 
 import (
 	"sort"
+	"strings"
 
 	"github.com/portico-dev/portico/app/descriptor"
 )
 
 // Edge is one relation between two entities, drawn as written: From holds
 // Field, which names To (From dependsOn To, From providesApis To, ...).
+// Via, when set, is the provider of the API To through which a change
+// reached From, a consumer: set only when the API itself is not in the
+// catalog, so that the walk and the drawing still connect the two.
 type Edge struct {
 	From  descriptor.Ref
 	Field string
 	To    descriptor.Ref
+	Via   descriptor.Ref
 }
 
 // edge is an Edge seen from the entity it affects when the other end
@@ -19,14 +24,24 @@ type Edge struct {
 type edge struct {
 	affected string // key of the entity affected
 	Edge
+	// implemented marks an API reached because its provider changed:
+	// what breaks is that implementation, so the API's other providers
+	// are not affected.
+	implemented bool
 }
+
+// reversed reports whether the entity affected is the one named (To)
+// rather than the one that holds the relation (From).
+func (e edge) reversed() bool { return e.affected == Key(e.To) && e.affected != Key(e.From) }
 
 // blast says, for each relation field, which end is affected when the
 // other changes. The holder of dependsOn, consumesApis, providesApis,
 // subcomponentOf and system is affected when the entity it names changes:
 // it depends on it, consumes or implements the API, is part of the
 // component or belongs to the system. dependencyOf is dependsOn written
-// from the other side, so the named entity is the one affected.
+// from the other side, so the named entity is the one affected. An API is
+// also affected when its provider changes, and so are its consumers (see
+// linkConsumers).
 var blast = map[string]bool{ // field -> the holder (From) is affected
 	"spec.dependsOn":      true,
 	"spec.consumesApis":   true,
@@ -50,10 +65,44 @@ func (c *Catalog) link() {
 				changed, affected = affected, changed
 			}
 			c.affects[changed] = append(c.affects[changed], edge{affected: affected, Edge: e})
+			if rel.Field == "spec.providesApis" {
+				c.affects[affected] = append(c.affects[affected], edge{affected: changed, Edge: e, implemented: true})
+			}
 		}
 	}
+	c.linkConsumers()
 	for _, es := range c.affects {
 		sort.Slice(es, func(i, j int) bool { return es[i].affected < es[j].affected })
+	}
+}
+
+// linkConsumers makes the consumers of an API dependents of each of its
+// providers: when the provider breaks, what calls its API breaks with it,
+// whether or not the API itself is in the catalog. The walk stopped at
+// the provider before, and pull request summaries under-reported.
+func (c *Catalog) linkConsumers() {
+	providers := map[string][]descriptor.Ref{}
+	consumers := map[string][]Edge{}
+	for _, r := range c.entities {
+		for _, rel := range r.Relations {
+			switch rel.Field {
+			case "spec.providesApis":
+				providers[Key(rel.Target)] = append(providers[Key(rel.Target)], r.Ref)
+			case "spec.consumesApis":
+				consumers[Key(rel.Target)] = append(consumers[Key(rel.Target)], Edge{From: r.Ref, Field: rel.Field, To: rel.Target})
+			}
+		}
+	}
+	for api, ps := range providers {
+		for _, p := range ps {
+			for _, e := range consumers[api] {
+				if Key(e.From) == Key(p) {
+					continue
+				}
+				e.Via = p
+				c.affects[Key(p)] = append(c.affects[Key(p)], edge{affected: Key(e.From), Edge: e})
+			}
+		}
 	}
 }
 
@@ -89,7 +138,7 @@ type Graph struct {
 // Graph works out the blast radius of a change to refs, breadth first.
 func (c *Catalog) Graph(refs ...descriptor.Ref) *Graph {
 	g := &Graph{root: map[string]bool{}, tree: map[string][]child{}, refs: map[string]descriptor.Ref{}}
-	var queue []string
+	var queue []visit
 	for _, r := range refs {
 		k := Key(r)
 		if g.root[k] {
@@ -98,31 +147,67 @@ func (c *Catalog) Graph(refs ...descriptor.Ref) *Graph {
 		g.root[k] = true
 		g.refs[k] = c.display(r)
 		g.Roots = append(g.Roots, g.refs[k])
-		queue = append(queue, k)
+		queue = append(queue, visit{key: k, walk: walkAll})
 	}
-	seen := map[string]bool{}
-	for k := range g.root {
-		seen[k] = true
-	}
+	// expanded is how far each entity's dependents were walked: an API
+	// first reached through its provider, then as changed itself, is
+	// walked again for its other providers.
+	expanded := map[string]walk{}
 	for len(queue) > 0 {
-		k := queue[0]
+		v := queue[0]
 		queue = queue[1:]
-		for _, e := range c.affects[k] {
-			if _, ok := c.entities[e.affected]; !ok {
-				continue
+		if expanded[v.key] >= v.walk {
+			continue
+		}
+		expanded[v.key] = v.walk
+		for _, e := range c.affects[v.key] {
+			if next, ok := g.follow(c, v, e); ok {
+				queue = append(queue, next)
 			}
-			g.Edges = append(g.Edges, e.Edge)
-			if seen[e.affected] {
-				continue
-			}
-			seen[e.affected] = true
-			g.refs[e.affected] = c.entities[e.affected].Ref
-			g.tree[k] = append(g.tree[k], child{key: e.affected, field: e.Field})
-			queue = append(queue, e.affected)
 		}
 	}
 	g.order()
 	return g
+}
+
+// walk is how much of an entity's dependents a change reaches.
+type walk uint8
+
+const (
+	walkNone        walk = iota
+	walkImplemented      // an API whose provider changed: not its other providers
+	walkAll
+)
+
+// visit is an entity to walk from, and how far.
+type visit struct {
+	key  string
+	walk walk
+}
+
+// follow records the edge e from the entity v, and says whether the
+// entity it affects is to be walked from next.
+func (g *Graph) follow(c *Catalog, v visit, e edge) (visit, bool) {
+	if _, ok := c.entities[e.affected]; !ok {
+		return visit{}, false
+	}
+	if v.walk == walkImplemented && e.Field == "spec.providesApis" && !e.implemented {
+		return visit{}, false // another provider of the API: unaffected
+	}
+	drawn := e.Edge
+	if c.Has(drawn.To) {
+		drawn.Via = descriptor.Ref{} // the API is drawn: the relation says it all
+	}
+	g.Edges = append(g.Edges, drawn)
+	next := visit{key: e.affected, walk: walkAll}
+	if e.implemented {
+		next.walk = walkImplemented
+	}
+	if _, seen := g.refs[e.affected]; !seen {
+		g.refs[e.affected] = c.entities[e.affected].Ref
+		g.tree[v.key] = append(g.tree[v.key], child{key: e.affected, edge: e})
+	}
+	return next, true
 }
 
 // display is the reference as the catalog spells it, or r.
@@ -133,8 +218,30 @@ func (c *Catalog) display(r descriptor.Ref) descriptor.Ref {
 	return r
 }
 
-// child is an entity first reached from another through field.
-type child struct{ key, field string }
+// child is an entity first reached from another through an edge.
+type child struct {
+	key  string
+	edge edge
+}
+
+// label says how a child relates to the entity it was reached from,
+// from the child's side: "dependsOn resource:default/db", "provided by
+// component:default/payments", "consumesApis api:default/payments-api,
+// provided by component:default/payments", "resource:default/db names
+// it in dependencyOf".
+func (ch child) label() string {
+	e := ch.edge
+	field := strings.TrimPrefix(e.Field, "spec.")
+	switch {
+	case e.reversed() && e.Field == "spec.providesApis":
+		return "provided by " + e.From.String()
+	case e.reversed():
+		return e.From.String() + " names it in " + field
+	case e.Via != descriptor.Ref{}:
+		return field + " " + e.To.String() + ", provided by " + e.Via.String()
+	}
+	return field + " " + e.To.String()
+}
 
 func (g *Graph) order() {
 	g.Nodes = append(g.Nodes, g.Roots...)
@@ -156,7 +263,10 @@ func (g *Graph) order() {
 		if Key(a.To) != Key(b.To) {
 			return Key(a.To) < Key(b.To)
 		}
-		return a.Field < b.Field
+		if a.Field != b.Field {
+			return a.Field < b.Field
+		}
+		return Key(a.Via) < Key(b.Via)
 	})
 	g.Edges = dedupe(g.Edges)
 }
@@ -164,7 +274,7 @@ func (g *Graph) order() {
 func dedupe(es []Edge) []Edge {
 	out := es[:0]
 	for i, e := range es {
-		if i > 0 && Key(e.From) == Key(es[i-1].From) && Key(e.To) == Key(es[i-1].To) && e.Field == es[i-1].Field {
+		if i > 0 && Key(e.From) == Key(es[i-1].From) && Key(e.To) == Key(es[i-1].To) && e.Field == es[i-1].Field && Key(e.Via) == Key(es[i-1].Via) {
 			continue
 		}
 		out = append(out, e)

@@ -33,7 +33,8 @@ func (g *Graph) Render(format string) (string, error) {
 
 // Text renders the graph as an indented tree: each changed entity, and
 // under each entity those first reached from it, with the relation that
-// links them. An entity reached again elsewhere is listed once.
+// led there, read from the entity listed (see child.label). An entity
+// reached again elsewhere is listed once.
 func (g *Graph) Text() string {
 	var b strings.Builder
 	for _, r := range g.Roots {
@@ -45,7 +46,7 @@ func (g *Graph) Text() string {
 
 func (g *Graph) textChildren(b *strings.Builder, k string, depth int) {
 	for _, c := range g.tree[k] {
-		fmt.Fprintf(b, "%s%s (%s)\n", strings.Repeat("  ", depth), g.refs[c.key], strings.TrimPrefix(c.field, "spec."))
+		fmt.Fprintf(b, "%s%s  (%s)\n", strings.Repeat("  ", depth), g.refs[c.key], c.label())
 		g.textChildren(b, c.key, depth+1)
 	}
 }
@@ -67,10 +68,11 @@ func (g *Graph) Mermaid(maxNodes int) string {
 		fmt.Fprintf(&b, "  n%d[\"%s\"]\n", i, mermaidEscape(n.String()))
 	}
 	for _, e := range g.Edges {
+		target, label := e.drawn()
 		from, ok1 := id[Key(e.From)]
-		to, ok2 := id[Key(e.To)]
+		to, ok2 := id[Key(target)]
 		if ok1 && ok2 {
-			fmt.Fprintf(&b, "  %s -->|%s| %s\n", from, mermaidEscape(strings.TrimPrefix(e.Field, "spec.")), to)
+			fmt.Fprintf(&b, "  %s -->|%s| %s\n", from, mermaidEscape(label), to)
 		}
 	}
 	if len(g.Roots) > 0 {
@@ -84,6 +86,18 @@ func (g *Graph) Mermaid(maxNodes int) string {
 		b.WriteString(" changed\n")
 	}
 	return b.String()
+}
+
+// drawn is where an edge's arrow points and its label: the relation as
+// written, or, for a consumer reached through an API the catalog does not
+// hold, an arrow to the API's provider labelled with the relation and the
+// API.
+func (e Edge) drawn() (descriptor.Ref, string) {
+	field := strings.TrimPrefix(e.Field, "spec.")
+	if e.Via != (descriptor.Ref{}) {
+		return e.Via, field + " " + e.To.String()
+	}
+	return e.To, field
 }
 
 // mermaidEscape makes text safe inside a quoted Mermaid label, using
@@ -104,7 +118,8 @@ func (g *Graph) DOT() string {
 		fmt.Fprintf(&b, "  %s%s;\n", dotQuote(n.String()), attr)
 	}
 	for _, e := range g.Edges {
-		fmt.Fprintf(&b, "  %s -> %s [label=%s];\n", dotQuote(e.From.String()), dotQuote(e.To.String()), dotQuote(strings.TrimPrefix(e.Field, "spec.")))
+		target, label := e.drawn()
+		fmt.Fprintf(&b, "  %s -> %s [label=%s];\n", dotQuote(e.From.String()), dotQuote(target.String()), dotQuote(label))
 	}
 	b.WriteString("}\n")
 	return b.String()

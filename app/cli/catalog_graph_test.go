@@ -31,7 +31,7 @@ func TestCatalogGraphLogDiff(t *testing.T) {
 	t.Parallel()
 	central, src := historyCentral(t)
 	code, out := runMain(t, "catalog", "graph", "--central", central, "cart")
-	if want := "component:default/cart\n  component:default/web (dependsOn)\n    component:default/ui (subcomponentOf)\n"; code != ExitOK || out != want {
+	if want := "component:default/cart\n  component:default/web  (dependsOn component:default/cart)\n    component:default/ui  (subcomponentOf component:default/web)\n"; code != ExitOK || out != want {
 		t.Errorf("graph text: exit %d\n%s", code, out)
 	}
 	for format, want := range map[string]string{"mermaid": "graph LR\n", "dot": "digraph blast_radius {"} {
