@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"regexp"
+	"sort"
 	"strings"
 
 	"github.com/go-git/go-git/v5"
@@ -176,4 +177,31 @@ func tooLarge(path string, size, limit int64) Entity {
 	msg := fmt.Sprintf("file is %d bytes, more than the limit of %d", size, limit)
 	d := &descriptor.Document{Findings: []descriptor.Finding{{Severity: descriptor.SeverityError, Rule: descriptor.RuleSize, Message: msg, Line: 1, Column: 1}}}
 	return Entity{Path: path, Document: d}
+}
+
+// Uncommitted lists the descriptor files (those match accepts) of the
+// checkout at dir whose working tree differs from HEAD: changed, added,
+// deleted or untracked, sorted. ReadCheckout reads the commit, so these
+// changes are not what a sync records.
+func Uncommitted(dir string, match func(path string) bool) ([]string, error) {
+	repo, err := git.PlainOpenWithOptions(dir, &git.PlainOpenOptions{DetectDotGit: true})
+	if err != nil {
+		return nil, fmt.Errorf("open source %s: %w", dir, err)
+	}
+	wt, err := repo.Worktree()
+	if err != nil {
+		return nil, fmt.Errorf("read working tree of %s: %w", dir, err)
+	}
+	st, err := wt.Status()
+	if err != nil {
+		return nil, fmt.Errorf("read status of %s: %w", dir, err)
+	}
+	var out []string
+	for p, fs := range st {
+		if match(p) && (fs.Worktree != git.Unmodified || fs.Staging != git.Unmodified) {
+			out = append(out, p)
+		}
+	}
+	sort.Strings(out)
+	return out, nil
 }

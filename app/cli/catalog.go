@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/go-git/go-git/v5/plumbing/transport"
 
@@ -63,7 +64,10 @@ func runCatalogSyncCmd(ctx context.Context, args []string, stdio IO) (int, error
 
 // RunCatalogSync records the committed descriptors of each source into the
 // central repository and prints what each sync did. It returns
-// ExitFindings when an entity was left out (conflict or invalid).
+// ExitFindings when an entity was left out (conflict or invalid). A
+// checkout with uncommitted changes to descriptors is synced at its
+// commit, with a warning on stderr naming the files left out: the
+// catalog records commits, and the exit code says what was recorded.
 func RunCatalogSync(ctx context.Context, opts CatalogSyncOptions, stdio IO) (int, error) {
 	if opts.Central == "" || len(opts.Sources) == 0 {
 		return ExitUsage, usagef("catalog sync needs --central PATH and at least one SOURCE")
@@ -88,6 +92,7 @@ func RunCatalogSync(ctx context.Context, opts CatalogSyncOptions, stdio IO) (int
 			return ExitUsage, err
 		}
 		printSync(stdio.Out, src, res)
+		warnUncommitted(stdio.Err, dir, src, m.Match)
 		if res.Failed() {
 			code = ExitFindings
 		}
@@ -147,6 +152,30 @@ func printSync(w io.Writer, src catalog.Source, res catalog.Result) {
 			fmt.Fprintf(w, "  invalid: %s:%d:%d %s: %s [%s]\n", inv.SourcePath, f.Line, f.Column, name, f.Message, f.Rule)
 		}
 	}
+}
+
+// maxListed is how many uncommitted files the warning names.
+const maxListed = 10
+
+// warnUncommitted says which descriptor files of the checkout differ
+// from the commit that was synced, so a user who edited and forgot to
+// commit is not told the sync succeeded without a word.
+func warnUncommitted(w io.Writer, dir string, src catalog.Source, match func(string) bool) {
+	files, err := catalog.Uncommitted(dir, match)
+	if err != nil {
+		fmt.Fprintf(w, "portico: warning: %v\n", err)
+		return
+	}
+	if len(files) == 0 {
+		return
+	}
+	more := ""
+	if len(files) > maxListed {
+		more = fmt.Sprintf(" and %d more", len(files)-maxListed)
+		files = files[:maxListed]
+	}
+	fmt.Fprintf(w, "portico: warning: %s has uncommitted changes to %s%s; they are not synced: the catalog records commit %s (commit them and sync again)\n",
+		dir, strings.Join(files, ", "), more, short(src.Commit))
 }
 
 func short(sha string) string {

@@ -31,7 +31,9 @@ func runCatalogGraphCmd(ctx context.Context, args []string, stdio IO) (int, erro
 }
 
 // RunCatalogGraph prints the entities affected when the given ones change,
-// as a tree, a Mermaid flowchart or a Graphviz graph.
+// as a tree, a Mermaid flowchart or a Graphviz graph. An entity that is
+// not in the catalog is named on stderr and makes the exit code
+// ExitFindings: the graph of the others is still printed.
 func RunCatalogGraph(ctx context.Context, opts CatalogGraphOptions, stdio IO) (int, error) {
 	if opts.Central == "" || len(opts.Entities) == 0 {
 		return ExitUsage, usagef("catalog graph needs --central PATH and at least one ENTITYREF")
@@ -48,13 +50,15 @@ func RunCatalogGraph(ctx context.Context, opts CatalogGraphOptions, stdio IO) (i
 	if err != nil {
 		return ExitUsage, usagef("%v", err)
 	}
+	code := ExitOK
 	for _, r := range refs {
 		if !cat.Has(r) {
 			fmt.Fprintf(stdio.Err, "portico: %s is not in the catalog\n", r)
+			code = ExitFindings
 		}
 	}
 	_, err = fmt.Fprint(stdio.Out, out)
-	return ExitOK, err
+	return code, err
 }
 
 // parseEntityRefs reads entity references typed on the command line; a

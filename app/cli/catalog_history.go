@@ -30,7 +30,8 @@ func runCatalogLogCmd(ctx context.Context, args []string, stdio IO) (int, error)
 
 // RunCatalogLog prints, newest first, the catalog commits that changed an
 // entity: date, commit, + (added) ~ (changed) - (removed), and the sync
-// message naming the source repository and commit.
+// message naming the source repository and commit. An entity the catalog
+// never recorded is named on stderr, with exit code ExitFindings.
 func RunCatalogLog(ctx context.Context, opts CatalogLogOptions, stdio IO) (int, error) {
 	if opts.Central == "" {
 		return ExitUsage, usagef("catalog log needs --central PATH")
@@ -45,6 +46,7 @@ func RunCatalogLog(ctx context.Context, opts CatalogLogOptions, stdio IO) (int, 
 	}
 	if len(entries) == 0 {
 		fmt.Fprintf(stdio.Err, "portico: %s was never recorded in the catalog\n", refs[0])
+		return ExitFindings, nil
 	}
 	for _, e := range entries {
 		fmt.Fprintf(stdio.Out, "%s  %s  %s  %s\n", e.Date.UTC().Format("2006-01-02 15:04:05Z"), short(e.Commit), e.Change, e.Subject)
