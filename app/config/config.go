@@ -90,6 +90,10 @@ type Catalog struct {
 	// Either way data_dir/catalog.git is the copy portico reads and
 	// writes.
 	Repository string `yaml:"repository"`
+	// LocationHosts are hosts, "host[:port]" or "host/path-prefix", whose
+	// URLs a Location entity from a source repository may target, beyond
+	// its own repository and its organisation on the GitHub server.
+	LocationHosts []string `yaml:"location_hosts"`
 }
 
 // Checks tunes how check runs are posted. Zero values take the

@@ -1,0 +1,13 @@
+package config
+
+// EnvCatalogLocationHosts overrides catalog.location_hosts, comma
+// separated. `portico validate` and `portico catalog sync` read it too:
+// the CLI has no configuration file.
+const EnvCatalogLocationHosts = "PORTICO_CATALOG_LOCATION_HOSTS"
+
+func envCatalog(cfg *Config, getenv func(string) string) error {
+	if v := getenv(EnvCatalogLocationHosts); v != "" {
+		cfg.Catalog.LocationHosts = splitList(v)
+	}
+	return nil
+}
