@@ -44,6 +44,9 @@ type Store struct {
 	// by hash (so never stale): the next push to the same directories
 	// need not decode them again.
 	trees map[plumbing.Hash]map[string]object.TreeEntry
+	// locationHosts are the hosts beyond a source's organisation that its
+	// Location entities may target.
+	locationHosts []string
 }
 
 // maxCachedTrees bounds Store.trees; a catalog has a few directories per

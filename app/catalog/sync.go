@@ -147,12 +147,16 @@ type plan struct {
 func (p *plan) entities() error {
 	for _, e := range p.src.Entities {
 		if !e.valid() {
-			p.invalid(e, nil)
+			p.invalid(e)
+			continue
+		}
+		if fs := descriptor.CheckLocation(e.Document, p.s.locationScope(p.src, e.Path)); len(fs) > 0 {
+			p.invalid(e, fs...)
 			continue
 		}
 		cp, err := e.entityPath()
 		if err != nil {
-			p.invalid(e, &descriptor.Finding{Severity: descriptor.SeverityError, Rule: RuleStorable, Message: err.Error()})
+			p.invalid(e, descriptor.Finding{Severity: descriptor.SeverityError, Rule: RuleStorable, Message: err.Error()})
 			continue
 		}
 		if err := p.entity(e, cp); err != nil {
@@ -202,7 +206,7 @@ func (p *plan) entity(e Entity, cp string) error {
 // invalid reports an entity that is not recorded and keeps what the
 // catalog holds for it: the entity itself when it can be named, else
 // everything recorded from its file.
-func (p *plan) invalid(e Entity, extra *descriptor.Finding) {
+func (p *plan) invalid(e Entity, extra ...descriptor.Finding) {
 	inv := Invalid{SourcePath: e.Path, Entity: e.ref()}
 	if e.Document != nil {
 		for _, f := range e.Document.Findings {
@@ -211,9 +215,7 @@ func (p *plan) invalid(e Entity, extra *descriptor.Finding) {
 			}
 		}
 	}
-	if extra != nil {
-		inv.Findings = append(inv.Findings, *extra)
-	}
+	inv.Findings = append(inv.Findings, extra...)
 	p.res.Invalid = append(p.res.Invalid, inv)
 	cp, err := e.entityPath()
 	if err != nil {
