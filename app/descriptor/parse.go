@@ -124,7 +124,7 @@ func (d *Document) read(c chunk, dir directives) (root *Value) {
 	defer recoverInto(d)
 	n, src, err := unmarshal(dir.text)
 	if err != nil {
-		d.Findings = append(d.Findings, syntaxFinding(d, err, c.first))
+		d.Findings = append(d.Findings, syntaxFinding(d, err, c.first, dir.text))
 		return nil
 	}
 	if n.Kind == 0 || len(n.Content) == 0 {
@@ -161,17 +161,19 @@ func recoverInto(d *Document) {
 	}
 }
 
-func syntaxFinding(d *Document, err error, startLine int) Finding {
+// syntaxFinding reports a yaml.v3 error in the document text that starts
+// on line startLine, at the place locateSyntax finds.
+func syntaxFinding(d *Document, err error, startLine int, text []byte) Finding {
 	msg := err.Error()
-	line := startLine
+	n := 1
 	if m := errLine.FindStringSubmatch(msg); m != nil {
-		n, _ := strconv.Atoi(m[1])
-		line = startLine + n - 1
+		n, _ = strconv.Atoi(m[1])
 		msg = msg[len(m[0]):]
 	} else {
 		msg = trimPrefix(msg, "yaml: ")
 	}
-	return d.at(RuleYAML, "YAML syntax error: "+msg, line, 1)
+	line, col := locateSyntax(text, msg, n)
+	return d.at(RuleYAML, "YAML syntax error: "+syntaxMessage(msg, byteAt(text, line, col)), startLine+line-1, col)
 }
 
 func trimPrefix(s, p string) string {
