@@ -58,8 +58,8 @@ func TestServeChecksPullRequests(t *testing.T) {
 	pr, err := a.gh.OpenPullRequest("acme", "web", "feature", "main", "Describe the shop")
 	must(t, err)
 	run := a.waitCheck(pr.HeadSHA)
-	if run.Conclusion != "failure" || run.Title != "2 errors, 1 warning in 2 descriptors" {
-		t.Errorf("conclusion %q title %q, want failure with 2 errors and 1 warning", run.Conclusion, run.Title)
+	if run.Conclusion != "failure" || run.Title != "1 error, 2 warnings in 2 descriptors" {
+		t.Errorf("conclusion %q title %q, want failure with 1 error and 2 warnings", run.Conclusion, run.Title)
 	}
 	golden(t, "check-failure.annotations.golden", annotationLines(run))
 	golden(t, "check-failure.summary.golden", run.Summary)
