@@ -25,6 +25,8 @@ type Checker struct {
 	maxBytes int64
 	refs     *refCheck // nil: references are not checked
 	tree     Tree      // nil: placeholders are not resolved
+	// locations scopes Location targets; nil: they are not checked
+	locations Locations
 }
 
 // NewChecker returns a Checker that applies Backstage's rules and then
@@ -77,6 +79,7 @@ func (c *Checker) finish(ctx context.Context, path string, parsed descriptor.Fil
 			c.applyPolicy(ctx, d)
 		}
 	}
+	c.checkLocations(path, parsed.Documents)
 	if c.refs != nil {
 		c.refs.checkRefs(parsed.Documents)
 	}
