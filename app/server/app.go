@@ -45,7 +45,7 @@ func (s *Server) enterAppMode(ctx context.Context, cfg *config.Config) error {
 		return err
 	}
 	var opts []webhook.Option
-	opts = append(opts, webhook.WithLogger(s.log), webhook.WithRegisterer(s.reg))
+	opts = append(opts, webhook.WithLogger(s.log), webhook.WithRegisterer(s.reg), webhook.WithIntake(s.intake))
 	if cfg.InsecureSkipSignature {
 		opts = append(opts, webhook.AllowUnsigned())
 	}

@@ -7,17 +7,40 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/portico-dev/portico/app/logsafe"
 )
 
-// Handler routes every endpoint of the server.
+// Handler routes the public port: the webhook and setup, and the
+// operational endpoints too unless metrics_listen puts them apart, where
+// the public port answers them 404.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/webhooks", s.serveWebhook)
+	if s.cfg.MetricsListen == "" {
+		s.operational(mux)
+	} else {
+		for _, p := range []string{"/metrics", "/healthz", "/readyz"} {
+			mux.HandleFunc(p, http.NotFound)
+		}
+	}
+	mux.HandleFunc("/", s.serveRoot)
+	return logRequests(s.log, mux)
+}
+
+// MetricsHandler routes the metrics_listen address: /metrics, /healthz
+// and /readyz only.
+func (s *Server) MetricsHandler() http.Handler {
+	mux := http.NewServeMux()
+	s.operational(mux)
+	return mux
+}
+
+// operational adds /metrics, /healthz and /readyz to mux.
+func (s *Server) operational(mux *http.ServeMux) {
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte("ok\n")) })
 	mux.HandleFunc("GET /readyz", s.serveReady)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{Registry: s.reg}))
-	mux.HandleFunc("/", s.serveRoot)
-	return logRequests(s.log, mux)
 }
 
 func (s *Server) serveWebhook(w http.ResponseWriter, r *http.Request) {
@@ -56,6 +79,10 @@ func (s *Server) serveRoot(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	if s.cfg.MetricsListen != "" {
+		w.Write([]byte("portico is running as a GitHub App. Webhooks: POST /webhooks.\n"))
+		return
+	}
 	w.Write([]byte("portico is running as a GitHub App. Webhooks: POST /webhooks. Health: /healthz, /readyz. Metrics: /metrics.\n"))
 }
 
@@ -68,7 +95,8 @@ type statusRecorder struct {
 func (r *statusRecorder) WriteHeader(code int) { r.status = code; r.ResponseWriter.WriteHeader(code) }
 
 // logRequests logs requests other than webhooks (which log themselves with
-// their delivery) and the probes, which would drown the rest.
+// their delivery) and the probes, which would drown the rest. Method and
+// path are a stranger's words: bounded and sanitised.
 func logRequests(log *slog.Logger, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
@@ -79,6 +107,6 @@ func logRequests(log *slog.Logger, next http.Handler) http.Handler {
 		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 		start := time.Now()
 		next.ServeHTTP(rec, r)
-		log.Info("http request", "method", r.Method, "path", r.URL.Path, "status", rec.status, "duration", time.Since(start))
+		log.Info("http request", "method", logsafe.String(r.Method), "path", logsafe.String(r.URL.Path), "status", rec.status, "duration", time.Since(start))
 	})
 }

@@ -97,9 +97,15 @@ func (a *app) start() {
 	must(a.t, cmd.Start())
 	a.cmd = cmd
 	a.t.Cleanup(func() { a.stop(syscall.SIGTERM) })
+	ready := a.addr
+	for _, e := range a.env { // metrics_listen moves /readyz off the public port
+		if v, ok := strings.CutPrefix(e, "PORTICO_METRICS_LISTEN="); ok {
+			ready = v
+		}
+	}
 	deadline := time.Now().Add(30 * time.Second)
 	for time.Now().Before(deadline) {
-		if resp, err := httpGet("http://" + a.addr + "/readyz"); err == nil && resp == 200 {
+		if resp, err := httpGet("http://" + ready + "/readyz"); err == nil && resp == 200 {
 			return
 		}
 		time.Sleep(50 * time.Millisecond)
