@@ -65,7 +65,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger) (*Server, er
 		return nil, err
 	}
 	s.db = db
-	if err := s.listenMetrics(); err != nil {
+	if err := s.prepareServing(); err != nil {
 		db.Close()
 		return nil, err
 	}
@@ -104,9 +104,9 @@ func (s *Server) configure(ctx context.Context) error {
 
 var errNotConfigured = errors.New("no GitHub App is configured yet")
 
-// listenMetrics prepares the webhook intake and binds metrics_listen, so
+// prepareServing makes the webhook intake and binds metrics_listen, so
 // that a taken port stops the start rather than the first scrape.
-func (s *Server) listenMetrics() error {
+func (s *Server) prepareServing() error {
 	in, err := webhook.NewIntake(filepath.Join(s.cfg.DataDir, spillDir), webhook.DefaultLimits())
 	if err != nil {
 		return err
