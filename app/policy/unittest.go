@@ -23,21 +23,29 @@ const (
 	skipPrefix = "todo_test_"
 )
 
-// testTimeout bounds one test, as `opa test --timeout` does by default.
-const testTimeout = 5 * time.Second
+// DefaultTestTimeout bounds one test, as `opa test --timeout` does by
+// default.
+const DefaultTestTimeout = 5 * time.Second
 
 // TestOption configures RunTests.
 type TestOption func(*testConfig)
 
 type testConfig struct {
-	run   string
-	allow []string
+	run     string
+	allow   []string
+	timeout time.Duration
 }
 
 // MatchTests runs only the tests whose full name (data.<package>.<rule>)
 // matches the regular expression pattern, as `opa test --run` does.
 func MatchTests(pattern string) TestOption {
 	return func(c *testConfig) { c.run = pattern }
+}
+
+// WithTestTimeout bounds each test; d <= 0 means DefaultTestTimeout. A test
+// that runs longer is stopped and reported as an error.
+func WithTestTimeout(d time.Duration) TestOption {
+	return func(c *testConfig) { c.timeout = d }
 }
 
 // AllowTestBuiltins lets the bundle call the named refused built-ins, as
@@ -69,9 +77,12 @@ func (r *testResult) pass() bool { return !r.skip && !r.fail && r.err == nil }
 // failed; todo_test_* rules are skipped. err reports a bundle that does
 // not load or compile.
 func RunTests(ctx context.Context, fsys fs.FS, w io.Writer, opts ...TestOption) (passed, failed int, err error) {
-	var cfg testConfig
+	cfg := testConfig{timeout: DefaultTestTimeout}
 	for _, o := range opts {
 		o(&cfg)
+	}
+	if cfg.timeout <= 0 {
+		cfg.timeout = DefaultTestTimeout
 	}
 	results, err := runTests(ctx, fsys, cfg)
 	if err != nil {
@@ -117,7 +128,7 @@ func runTests(ctx context.Context, fsys fs.FS, cfg testConfig) ([]*testResult, e
 	}
 	var results []*testResult
 	for _, t := range findTests(c, filter) {
-		results = append(results, t.run(ctx, c, sb))
+		results = append(results, t.run(ctx, c, sb, cfg.timeout))
 	}
 	slices.SortFunc(results, compareResults)
 	return results, nil
@@ -175,7 +186,7 @@ func ruleName(h *ast.Head) string {
 
 // run evaluates one test. A failed test is run again with a tracer: the
 // trace says where it failed, and passing tests do not pay for it.
-func (t testRule) run(ctx context.Context, c *ast.Compiler, sb *sandbox) *testResult {
+func (t testRule) run(ctx context.Context, c *ast.Compiler, sb *sandbox, timeout time.Duration) *testResult {
 	r := &testResult{loc: t.rule.Location, name: t.name}
 	if strings.HasPrefix(ruleName(t.rule.Head), skipPrefix) {
 		r.skip = true
@@ -187,12 +198,12 @@ func (t testRule) run(ctx context.Context, c *ast.Compiler, sb *sandbox) *testRe
 	}
 	var out bytes.Buffer
 	start := time.Now()
-	ok, err := t.eval(ctx, c, sb, &out, nil)
+	ok, err := t.eval(ctx, c, sb, timeout, &out, nil)
 	r.duration, r.output, r.err = time.Since(start), out.Bytes(), err
 	if err == nil && !ok {
 		r.fail = true
 		tracer := topdown.NewBufferTracer()
-		if _, err := t.eval(ctx, c, sb, io.Discard, tracer); err == nil {
+		if _, err := t.eval(ctx, c, sb, timeout, io.Discard, tracer); err == nil {
 			r.trace = *tracer
 		}
 	}
@@ -200,8 +211,8 @@ func (t testRule) run(ctx context.Context, c *ast.Compiler, sb *sandbox) *testRe
 }
 
 // eval reports whether the test rule is true.
-func (t testRule) eval(ctx context.Context, c *ast.Compiler, sb *sandbox, out io.Writer, tracer topdown.QueryTracer) (bool, error) {
-	ctx, cancel := context.WithTimeout(ctx, testTimeout)
+func (t testRule) eval(ctx context.Context, c *ast.Compiler, sb *sandbox, timeout time.Duration, out io.Writer, tracer topdown.QueryTracer) (bool, error) {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	opts := []func(*rego.Rego){
 		rego.Compiler(c),
