@@ -42,38 +42,33 @@ scorecard := {
 	},
 }
 
-files := object.get(input.repository, "files", [])
+# Every path on a line of its own, searched with one regular expression
+# (see production_readiness.rego).
+paths := concat("\n", object.get(input.repository, "files", []))
 
-pass contains "has-description" if non_empty(object.get(input.entity, ["metadata", "description"], null))
-
-pass contains "has-readme" if {
-	some f in files
-	not contains(f, "/")
-	startswith(upper(f), "README")
+pass contains "has-description" if {
+	d := input.entity.metadata.description
+	is_string(d)
+	trim_space(d) != ""
 }
 
-pass contains "has-title" if non_empty(object.get(input.entity, ["metadata", "title"], null))
+pass contains "has-readme" if regex.match(`(?im)^readme[^/]*$`, paths)
+
+pass contains "has-title" if {
+	t := input.entity.metadata.title
+	is_string(t)
+	trim_space(t) != ""
+}
 
 pass contains "has-links" if {
-	links := object.get(input.entity, ["metadata", "links"], [])
+	links := input.entity.metadata.links
 	is_array(links)
 	count(links) > 0
 }
 
 pass contains "has-techdocs" if {
-	non_empty(object.get(input.entity, ["metadata", "annotations", "backstage.io/techdocs-ref"], null))
-	some f in files
-	mkdocs_file(f)
-}
-
-mkdocs_file(f) if f in {"mkdocs.yml", "mkdocs.yaml"}
-
-mkdocs_file(f) if {
-	some name in ["/mkdocs.yml", "/mkdocs.yaml"]
-	endswith(f, name)
-}
-
-non_empty(s) if {
-	is_string(s)
-	trim_space(s) != ""
+	ref := input.entity.metadata.annotations["backstage.io/techdocs-ref"]
+	is_string(ref)
+	trim_space(ref) != ""
+	regex.match(`(?m)(^|/)mkdocs\.ya?ml$`, paths)
 }
