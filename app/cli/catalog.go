@@ -76,7 +76,7 @@ func RunCatalogSync(ctx context.Context, opts CatalogSyncOptions, stdio IO) (int
 	if err != nil {
 		return ExitUsage, usagef("%v", err)
 	}
-	store, done, err := openCentral(ctx, opts.Central, stdio.Getenv)
+	store, done, err := openCentral(ctx, opts.Central, stdio.Getenv, locationHosts(stdio.Getenv))
 	if err != nil {
 		return ExitUsage, err
 	}
@@ -105,10 +105,10 @@ func RunCatalogSync(ctx context.Context, opts CatalogSyncOptions, stdio IO) (int
 // URL, then mirrored in a temporary repository for the run, fetched
 // first and pushed after each sync (retried when another writer moved
 // the branch), with GITHUB_TOKEN.
-func openCentral(ctx context.Context, central string, getenv func(string) string) (*catalog.Store, func(), error) {
+func openCentral(ctx context.Context, central string, getenv func(string) string, opts ...catalog.Option) (*catalog.Store, func(), error) {
 	u, auth, ok := remoteCatalog(central, getenv)
 	if !ok {
-		s, err := catalog.Open(central)
+		s, err := catalog.Open(central, opts...)
 		return s, func() {}, err
 	}
 	dir, err := os.MkdirTemp("", "portico-central-")
@@ -116,7 +116,7 @@ func openCentral(ctx context.Context, central string, getenv func(string) string
 		return nil, nil, err
 	}
 	remote := catalog.Remote{URL: u, Auth: func(context.Context) (transport.AuthMethod, error) { return auth, nil }}
-	s, err := catalog.Open(filepath.Join(dir, "catalog.git"), catalog.WithRemote(remote))
+	s, err := catalog.Open(filepath.Join(dir, "catalog.git"), append(opts, catalog.WithRemote(remote))...)
 	if err == nil {
 		err = s.Refresh(ctx)
 	}

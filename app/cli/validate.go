@@ -87,7 +87,7 @@ func RunValidate(ctx context.Context, opts ValidateOptions, stdio IO) (int, erro
 	if err != nil {
 		return ExitUsage, usagef("%v", err)
 	}
-	checker, err := withCatalog(ctx, validate.NewChecker(pol, opts.MaxBytes).WithTree(validate.DiskTree), opts, stdio.Getenv)
+	checker, err := withCatalog(ctx, validate.NewChecker(pol, opts.MaxBytes).WithTree(validate.DiskTree).WithLocations(diskLocations(stdio.Getenv)), opts, stdio.Getenv)
 	if err != nil {
 		return ExitUsage, err
 	}

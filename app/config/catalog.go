@@ -11,3 +11,11 @@ func envCatalog(cfg *Config, getenv func(string) string) error {
 	}
 	return nil
 }
+
+// LocationHostsFromEnv reads catalog.location_hosts from the environment
+// alone, for the CLI.
+func LocationHostsFromEnv(getenv func(string) string) []string {
+	var cfg Config
+	_ = envCatalog(&cfg, getenv)
+	return cfg.Catalog.LocationHosts
+}

@@ -27,7 +27,7 @@ const catalogDir = "catalog.git"
 // openCatalog opens the central catalog, mirroring catalog.repository
 // when one is configured.
 func (s *Server) openCatalog() (*catalog.Store, error) {
-	opts := []catalog.Option{catalog.WithLogger(s.log)}
+	opts := []catalog.Option{catalog.WithLogger(s.log), catalog.WithLocationHosts(s.cfg.Catalog.LocationHosts)}
 	if repo := s.cfg.Catalog.Repository; repo != "" {
 		obs, err := newPushMetrics(s.reg)
 		if err != nil {
