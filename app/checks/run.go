@@ -38,6 +38,10 @@ type Runner struct {
 	maxBytes int64
 	log      *slog.Logger
 	now      func() time.Time
+	// Location targets: checked when checkLocations, see WithLocations.
+	checkLocations bool
+	locationServer string
+	locationHosts  []string
 }
 
 // NewRunner returns a Runner that reads pull requests and publishes check
@@ -135,6 +139,9 @@ func (r *Runner) evaluate(ctx context.Context, repo Repo, a CheckArgs, numbers [
 		return checkrun.Output{}, err
 	}
 	chk := validate.NewChecker(pol, r.maxBytes)
+	if r.checkLocations {
+		chk = chk.WithLocations(r.locationScope(a))
+	}
 	cat := r.catalog(ctx, log)
 	if cat != nil {
 		chk = chk.WithReferences(validate.References{Catalog: cat})

@@ -57,7 +57,8 @@ func (s *Server) enterAppMode(ctx context.Context, cfg *config.Config) error {
 		apps:    apps,
 		webhook: webhook.New(secret, s.queue, routes, opts...),
 		checks: checks.NewRunner(checks.FromClients(apps, cfg.GitHub.AppID), src, s.log).
-			WithCatalog(s.centralCatalog()).WithPublishing(publishing(cfg.Checks)),
+			WithCatalog(s.centralCatalog()).WithPublishing(publishing(cfg.Checks)).
+			WithLocations(webURL(cfg.GitHub.URL), cfg.Catalog.LocationHosts),
 		sync: catalogsync.NewRunner(apps, s.catalog, s.log).WithRegisterer(s.reg).WithReserve(apps).
 			WithChecks(checkrun.FromClients(apps, cfg.GitHub.AppID), publishing(cfg.Checks)),
 		repos:   catalogsync.NewDiscoverer(apps, s.queue, s.catalog, s.log),
@@ -151,4 +152,14 @@ func (s *Server) sweep(ctx context.Context) {
 		case <-t.C:
 		}
 	}
+}
+
+// webURL is GitHub's web address for Location targets; a malformed
+// github.url, which configuration refuses, leaves only relative targets.
+func webURL(restBase string) string {
+	web, err := config.WebURL(restBase)
+	if err != nil {
+		return ""
+	}
+	return web
 }
