@@ -135,5 +135,8 @@ func ruleCell(rules *Rules, rule string) string {
 // escapeURL keeps a link target from ending the link or the table cell: an
 // organisation's policy annotations may hold any text.
 func escapeURL(u string) string {
-	return strings.NewReplacer(" ", "%20", "(", "%28", ")", "%29", "|", "%7C", "<", "%3C", ">", "%3E", "\n", "", "\r", "").Replace(u)
+	return urlEscaper.Replace(u)
 }
+
+var urlEscaper = strings.NewReplacer(" ", "%20", "(", "%28", ")", "%29", "|", "%7C", "<", "%3C", ">", "%3E",
+	"\\", "%5C", "\n", "", "\r", "")

@@ -378,3 +378,36 @@ func TestParseRuleTables(t *testing.T) {
 		t.Errorf("plainText = %q", p)
 	}
 }
+
+// FuzzRuleCell feeds an organisation's rule ids and annotation URLs, which
+// come from policy files, to the summary's rule cell: whatever they hold,
+// the cell stays one cell of one row, and a link stays one link.
+func FuzzRuleCell(f *testing.F) {
+	f.Add("acme/title", "https://wiki.example.com/catalog#title")
+	f.Add("a|b", "https://x.example/a b(c)|d\n| e |")
+	f.Add("x](javascript:alert(1))", "javascript:alert(1)")
+	f.Add("yaml/syntax", "http://h/<script>")
+	f.Add("acme/x", `https://h/a\`)
+	f.Fuzz(func(t *testing.T, id, u string) {
+		rules := NewRules("", RuleDoc{ID: id, Summary: "s", URL: u})
+		cell := ruleCell(rules, id)
+		if strings.ContainsAny(cell, "|\n\r") {
+			t.Fatalf("cell %q can end the cell or the row", cell)
+		}
+		d, _ := rules.Lookup(id)
+		if d.URL == "" {
+			if cell != escapeMarkdown(id) {
+				t.Fatalf("cell %q of an unlinked rule is not its escaped id", cell)
+			}
+			return
+		}
+		target, ok := strings.CutPrefix(cell, "["+escapeMarkdown(id)+"](")
+		target, closed := strings.CutSuffix(target, ")")
+		if !ok || !closed || strings.ContainsAny(target, " ()<>\\") {
+			t.Fatalf("cell %q is not one link to a plain target", cell)
+		}
+		if lower := strings.ToLower(target); !strings.HasPrefix(lower, "http://") && !strings.HasPrefix(lower, "https://") {
+			t.Fatalf("cell %q links to a non-web URL", cell)
+		}
+	})
+}
