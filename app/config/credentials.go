@@ -184,25 +184,25 @@ func mergeSavedCredentials(cfg *Config) error {
 // portico recorded their GitHub are placed by their App's page instead
 // (https://github.com/apps/NAME belongs to https://api.github.com).
 func (c *AppCredentials) CheckGitHub(dataDir, restBase string) error {
-	var use string
+	var where string
 	switch {
 	case c.GitHubURL != "":
 		if sameGitHub(c.GitHubURL, restBase) {
 			return nil
 		}
-		use = "set github.url (" + EnvGitHubURL + ") to " + c.GitHubURL
+		where = c.GitHubURL
 	case c.HTMLURL != "":
 		if sameWebHost(c.HTMLURL, restBase) {
 			return nil
 		}
-		use = "set github.url (" + EnvGitHubURL + ") to the REST API of the GitHub that serves " + c.HTMLURL
+		where = "the GitHub that serves " + c.HTMLURL
 	default:
 		return nil
 	}
-	return fmt.Errorf("%s holds the GitHub App %q (id %d) of another GitHub than github.url, %s: "+
-		"to create a new App there, delete %s and %s; to use this App, %s",
-		filepath.Join(dataDir, CredentialsFile), c.Slug, c.AppID, restBase,
-		filepath.Join(dataDir, CredentialsFile), filepath.Join(dataDir, PrivateKeyFile), use)
+	file, key := filepath.Join(dataDir, CredentialsFile), filepath.Join(dataDir, PrivateKeyFile)
+	return fmt.Errorf("%s holds the GitHub App %q (id %d) of %s, not of github.url %s: "+
+		"to create a new App on %s, delete %s and %s; to use this App, set github.url (%s) to %s",
+		file, c.Slug, c.AppID, where, restBase, restBase, file, key, EnvGitHubURL, where)
 }
 
 // sameGitHub compares REST API bases by scheme, host and path, ignoring

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/portico-dev/portico/app/config"
 	"github.com/portico-dev/portico/app/githubtest"
 )
 
@@ -117,4 +118,27 @@ func postWebhook(t *testing.T, addr string) (int, error) {
 	}
 	resp.Body.Close()
 	return resp.StatusCode, nil
+}
+
+// TestServeRefusesAnotherGitHubsApp: credentials the walk-through saved
+// for the fake GitHub are refused against github.com (whose App of that
+// id is someone else's), before portico listens, with the fix.
+func TestServeRefusesAnotherGitHubsApp(t *testing.T) {
+	t.Parallel()
+	gh := githubtest.New(t)
+	app, err := gh.CreateApp(githubtest.AppOptions{})
+	must(t, err)
+	dir := t.TempDir()
+	must(t, config.SaveCredentials(dir, &config.AppCredentials{AppID: app.ID, Slug: app.Slug, GitHubURL: gh.URL(),
+		WebhookSecret: config.Secret(app.WebhookSecret), PrivateKey: config.Secret(app.PrivateKeyPEM)}))
+	_, stderr, code := run(t, "", []string{"PORTICO_DATA_DIR=" + dir, "PORTICO_LISTEN=" + freeAddr(t),
+		"PORTICO_GITHUB_URL=https://api.github.com"}, "serve")
+	for _, want := range []string{filepath.Join(dir, "app.json"), gh.URL(), "delete", "PORTICO_GITHUB_URL"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr does not say %q:\n%s", want, stderr)
+		}
+	}
+	if code != 2 {
+		t.Errorf("exit code %d, want 2 (configuration)", code)
+	}
 }
