@@ -6,8 +6,10 @@
 //
 // Facts are gathered once per repository and commit (Cache). In CLI mode
 // Checkout reads them from a local checkout with go-git; in App mode the
-// GitHub side implements Trees, and TreeFiles turns GitHub's recursive
-// tree listing, subtrees included when GitHub truncates it, into paths.
+// GitHub side implements Remote, and FromRemote gathers them: the file
+// paths from one recursive tree request (TreeFiles; the subtrees too when
+// GitHub truncates it), then the default branch, its protection and the
+// languages.
 // A fact that cannot be read is Unknown, never empty: a scorecard rule
 // that needs it is reported unknown rather than failed.
 package facts
