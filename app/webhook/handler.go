@@ -60,6 +60,8 @@ type Handler struct {
 	reg      prometheus.Registerer
 	metrics  *metrics
 	now      func() time.Time
+	// readWindow is ReadWindow; tests shorten it.
+	readWindow time.Duration
 }
 
 // Option configures a Handler.
@@ -84,7 +86,7 @@ func AllowUnsigned() Option { return func(h *Handler) { h.insecure = true } }
 // New returns a Handler that checks signatures with secret. With an empty
 // secret every delivery is refused, unless AllowUnsigned is given.
 func New(secret []byte, rec Recorder, router Router, opts ...Option) *Handler {
-	h := &Handler{secret: secret, rec: rec, router: router, log: slog.New(slog.DiscardHandler), now: time.Now}
+	h := &Handler{secret: secret, rec: rec, router: router, log: slog.New(slog.DiscardHandler), now: time.Now, readWindow: ReadWindow}
 	for _, o := range opts {
 		o(h)
 	}
@@ -101,7 +103,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// A body that has not arrived by then is a slow sender holding a
 	// slot, not GitHub. Writers that cannot set deadlines (tests) do
 	// without.
-	_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(ReadWindow))
+	_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(h.readWindow))
 	d, status, msg := h.serve(r)
 	h.logDelivery(r, d, status, msg)
 	outcome := outcomeLabel(status, msg)

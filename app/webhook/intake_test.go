@@ -1,11 +1,13 @@
 package webhook
 
 import (
+	"bufio"
 	"bytes"
 	"crypto/hmac"
 	"crypto/sha256"
 	"errors"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -13,6 +15,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/portico-dev/portico/app/jobs"
 )
@@ -303,5 +306,38 @@ func TestLargeSignedDelivery(t *testing.T) {
 	}
 	if string(rec.seen["d-1"].Payload) != body {
 		t.Error("the recorded payload is not the body sent")
+	}
+}
+
+// TestSlowBodyCutOff: a sender that stops halfway through its body is
+// answered 408 once the read window is over, and holds nothing after.
+func TestSlowBodyCutOff(t *testing.T) {
+	t.Parallel()
+	in := newIntake(t.TempDir(), testLimits)
+	h := New([]byte("k"), &memRecorder{seen: map[string]jobs.Delivery{}}, routes, WithIntake(in))
+	h.readWindow = 200 * time.Millisecond
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	conn, err := net.Dial("tcp", srv.Listener.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	head := "POST /webhooks HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nX-GitHub-Event: ping\r\n" +
+		"X-GitHub-Delivery: slow\r\nX-Hub-Signature-256: " + sign("k", "{}") + "\r\nContent-Length: 1000\r\n\r\n{\"zen\":"
+	if _, err := io.WriteString(conn, head); err != nil {
+		t.Fatal(err)
+	}
+	conn.SetReadDeadline(time.Now().Add(10 * time.Second)) // the test's own bound, far above the window
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatalf("no answer to a stalled body: %v", err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusRequestTimeout {
+		t.Errorf("status %d, want 408", resp.StatusCode)
+	}
+	if m, f := in.mem.used.Load(), in.inFlight.used.Load(); m != 0 || f != 0 {
+		t.Errorf("after the answer: %d bytes and %d requests held", m, f)
 	}
 }
