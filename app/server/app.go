@@ -65,6 +65,7 @@ func (s *Server) enterAppMode(ctx context.Context, cfg *config.Config) error {
 		sweeper: redeliver.New(apps.App(), s.recorded, s.log),
 	})
 	s.log.Info("GitHub App configured", "app_id", cfg.GitHub.AppID, "github", cfg.GitHub.URL, "policies", cfg.Platform.Source())
+	go s.checkApp(apps, cfg)
 	return nil
 }
 

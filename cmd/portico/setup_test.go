@@ -142,3 +142,34 @@ func TestServeRefusesAnotherGitHubsApp(t *testing.T) {
 		t.Errorf("exit code %d, want 2 (configuration)", code)
 	}
 }
+
+// TestServeSaysWhenGitHubForgotTheApp: credentials of an App the GitHub
+// at github.url does not know (a fake GitHub restarted since the setup
+// page created it) are reported at start with the fix, rather than as
+// every job's 401.
+func TestServeSaysWhenGitHubForgotTheApp(t *testing.T) {
+	t.Parallel()
+	before := githubtest.New(t)
+	forgotten, err := before.CreateApp(githubtest.AppOptions{})
+	must(t, err)
+	gh := githubtest.New(t) // the fake after a restart: no Apps
+	dir, addr, logs := t.TempDir(), freeAddr(t), &lockedBuffer{}
+	must(t, config.SaveCredentials(dir, &config.AppCredentials{AppID: forgotten.ID, Slug: forgotten.Slug, GitHubURL: gh.URL(),
+		WebhookSecret: config.Secret(forgotten.WebhookSecret), PrivateKey: config.Secret(forgotten.PrivateKeyPEM)}))
+	cmd := exec.Command(binary, "serve")
+	cmd.Env = append(os.Environ(), "PORTICO_DATA_DIR="+dir, "PORTICO_LISTEN="+addr, "PORTICO_GITHUB_URL="+gh.URL())
+	cmd.Stdout, cmd.Stderr = logs, logs
+	must(t, cmd.Start())
+	defer func() { cmd.Process.Signal(syscall.SIGTERM); cmd.Wait() }()
+	for range 500 {
+		if strings.Contains(logs.String(), "GitHub does not know the App") {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	for _, want := range []string{"GitHub does not know the App", filepath.Join(dir, "app.json"), "delete"} {
+		if !strings.Contains(logs.String(), want) {
+			t.Errorf("the log does not say %q:\n%s", want, logs)
+		}
+	}
+}
