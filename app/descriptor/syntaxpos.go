@@ -181,32 +181,41 @@ func scalarBefore(lines []string, n int) (int, int, bool) {
 	return 0, 0, false
 }
 
-// maxPrefixScan bounds firstFailingPrefix: each step parses the document
-// so far again.
-const (
-	maxPrefixScan  = 64
-	maxPrefixBytes = 64 << 10
-)
+// maxBisectBytes bounds the documents whose errors firstFailingPrefix
+// places: each step parses the document so far again (a 2,000-line
+// document takes a dozen parses). Larger ones keep yaml.v3's line.
+const maxBisectBytes = 256 << 10
 
 // firstFailingPrefix returns the first line l from n on such that the
-// document's first l lines fail to parse with msg.
+// document's first l lines fail to parse with msg, by bisection: yaml.v3
+// may name a line far above (the start of a long mapping), and a prefix
+// that ends before the problem parses, or fails otherwise.
 func firstFailingPrefix(lines []string, n int, msg string) (int, bool) {
-	var b strings.Builder
+	ends := make([]int, len(lines)+1) // ends[k]: bytes of the first k lines
 	for i, l := range lines {
-		if i >= n-1+maxPrefixScan || b.Len() > maxPrefixBytes {
-			break
-		}
-		b.WriteString(l)
-		b.WriteByte('\n')
-		if i+1 < n {
-			continue
-		}
+		ends[i+1] = ends[i] + len(l) + 1
+	}
+	text := strings.Join(lines, "\n") + "\n"
+	if len(text) > maxBisectBytes {
+		return 0, false
+	}
+	fails := func(k int) bool {
 		var node yaml.Node
-		if err := yaml.Unmarshal([]byte(b.String()), &node); err != nil && strings.HasSuffix(err.Error(), msg) {
-			return i + 1, true
+		err := yaml.Unmarshal([]byte(text[:ends[k]]), &node)
+		return err != nil && strings.HasSuffix(err.Error(), msg)
+	}
+	lo, hi := max(n, 1), len(lines)
+	if lo > hi || !fails(hi) {
+		return 0, false
+	}
+	for lo < hi {
+		if mid := (lo + hi) / 2; fails(mid) {
+			hi = mid
+		} else {
+			lo = mid + 1
 		}
 	}
-	return 0, false
+	return lo, true
 }
 
 // strayCloser is the offset of the first ] or } on a line that closes
