@@ -176,9 +176,6 @@ func (b *body) bytes() ([]byte, error) {
 	return out, nil
 }
 
-// spilled reports whether the body went to a file.
-func (b *body) spilled() bool { return b.file != nil }
-
 // close gives back what the body holds.
 func (b *body) close() {
 	if b.file != nil {

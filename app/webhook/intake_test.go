@@ -162,8 +162,8 @@ func checkBody(t *testing.T, in *Intake, b *body, err error, content []byte, wan
 		}
 		return
 	}
-	if b.spilled() != spilled {
-		t.Errorf("spilled %v, want %v", b.spilled(), spilled)
+	if got := b.file != nil; got != spilled {
+		t.Errorf("spilled %v, want %v", got, spilled)
 	}
 	if spilled {
 		if st, err := b.file.Stat(); err != nil || st.Mode().Perm() != 0o600 {
