@@ -105,3 +105,22 @@ func TestLibraries(t *testing.T) {
 		t.Errorf("scorecards %+v, want team-health only", got)
 	}
 }
+
+// Scorecards run in the policies' sandbox: no built-in that reaches
+// outside portico unless the operator allows it by name.
+func TestNewRefusesOutsideBuiltins(t *testing.T) {
+	t.Parallel()
+	ssrf := strings.Replace(goodCard, `pass contains "has-members" if input.entity.spec.members`,
+		`pass contains "has-members" if http.send({"method": "GET", "url": "http://169.254.169.254/"}).status_code == 200`, 1)
+	fsys := mapFS(map[string]string{"card.rego": ssrf})
+	_, err := New(context.Background(), fsys)
+	if err == nil || !strings.Contains(err.Error(), "card.rego:13: http.send is not allowed") {
+		t.Errorf("New: %v, want http.send refused at card.rego:13", err)
+	}
+	if _, err := New(context.Background(), fsys, WithAllowedBuiltins("http.send")); err != nil {
+		t.Errorf("New with http.send allowed: %v", err)
+	}
+	if _, err := New(context.Background(), fsys, WithAllowedBuiltins("http.sned")); err == nil {
+		t.Error("New allowing a built-in that is not refused: no error")
+	}
+}

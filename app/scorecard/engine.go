@@ -12,6 +12,8 @@ import (
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
+
+	"github.com/portico-dev/portico/app/policy"
 )
 
 // Engine holds a compiled set of scorecards. It is safe for concurrent
@@ -19,7 +21,22 @@ import (
 type Engine struct {
 	cards    []*card
 	compiler *ast.Compiler
+	caps     *ast.Capabilities
 	query    rego.PreparedEvalQuery // [data.portico.scorecards.<a>.pass, ...]
+}
+
+// Option configures New.
+type Option func(*config)
+
+type config struct {
+	allow []string
+}
+
+// WithAllowedBuiltins lets scorecards call the named built-ins that
+// portico refuses by default (policy.RefusedBuiltins: those that reach
+// outside its process), as policy.allow_builtins does for policies.
+func WithAllowedBuiltins(names ...string) Option {
+	return func(c *config) { c.allow = append(c.allow, names...) }
 }
 
 // card is one scorecard with what evaluating it needs.
@@ -39,21 +56,35 @@ var rootRef = ast.MustParseRef("data.portico.scorecards")
 // New loads every .rego file of fsys (recursively) but the *_test.rego
 // unit tests, reads and checks each scorecard's declaration, compiles
 // the scorecards once and prepares the one query that Score runs. A
-// malformed scorecard is refused with its file and line.
-func New(ctx context.Context, fsys fs.FS) (*Engine, error) {
+// malformed scorecard is refused with its file and line, and so is a
+// call of a built-in that reaches outside portico (http.send and the
+// like), as for policies: scorecards come from a repository many people
+// merge to.
+func New(ctx context.Context, fsys fs.FS, opts ...Option) (*Engine, error) {
+	var cfg config
+	for _, o := range opts {
+		o(&cfg)
+	}
+	sb, err := policy.NewSandbox(cfg.allow...)
+	if err != nil {
+		return nil, fmt.Errorf("load scorecards: %w", err)
+	}
 	modules, err := loadModules(fsys)
 	if err != nil {
 		return nil, err
+	}
+	if err := sb.Check(modules); err != nil {
+		return nil, fmt.Errorf("load scorecards: %w", err)
 	}
 	cards, err := findCards(modules)
 	if err != nil {
 		return nil, fmt.Errorf("load scorecards: %w", err)
 	}
-	c := ast.NewCompiler().WithDefaultRegoVersion(ast.RegoV1)
+	c := ast.NewCompiler().WithDefaultRegoVersion(ast.RegoV1).WithCapabilities(sb.Capabilities())
 	if c.Compile(modules); c.Failed() {
 		return nil, fmt.Errorf("compile scorecards: %w", c.Errors)
 	}
-	e := &Engine{cards: cards, compiler: c}
+	e := &Engine{cards: cards, compiler: c, caps: sb.Capabilities()}
 	if len(cards) == 0 {
 		return e, nil
 	}
@@ -69,7 +100,7 @@ func New(ctx context.Context, fsys fs.FS) (*Engine, error) {
 }
 
 func (e *Engine) prepare(ctx context.Context, query *ast.Term) (rego.PreparedEvalQuery, error) {
-	q, err := rego.New(rego.Compiler(e.compiler), rego.ParsedQuery(ast.NewBody(ast.NewExpr(query)))).PrepareForEval(ctx)
+	q, err := rego.New(rego.Compiler(e.compiler), rego.Capabilities(e.caps), rego.ParsedQuery(ast.NewBody(ast.NewExpr(query)))).PrepareForEval(ctx)
 	if err != nil {
 		return q, fmt.Errorf("prepare scorecard query: %w", err)
 	}
