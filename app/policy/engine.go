@@ -133,10 +133,25 @@ func compile(modules map[string]*ast.Module, sb *sandbox, printing bool, stage f
 	if stage != nil {
 		stage(c)
 	}
-	if c.Compile(modules); c.Failed() {
-		return nil, fmt.Errorf("compile policies: %w", c.Errors)
+	if err := compileModules(c, modules); err != nil {
+		return nil, err
 	}
 	return c, nil
+}
+
+// compileModules runs the compiler, which panics on some malformed
+// bundles (FuzzNew found one): a policy from a repository must not bring
+// down the process that loads it.
+func compileModules(c *ast.Compiler, modules map[string]*ast.Module) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("compile policies: the Rego compiler failed on this bundle: %v", r)
+		}
+	}()
+	if c.Compile(modules); c.Failed() {
+		return fmt.Errorf("compile policies: %w", c.Errors)
+	}
+	return nil
 }
 
 // regoOptions builds the single query `[data.portico.a.deny,
