@@ -147,7 +147,10 @@ func (s *Server) installPage(w http.ResponseWriter, r *http.Request, slug string
 	}
 	s.mu.Unlock()
 	if a == nil {
-		http.Error(w, "No such App.", http.StatusNotFound)
+		// The fake keeps Apps in memory: after a restart, this is the
+		// page a newcomer following an old link lands on.
+		http.Error(w, "No such App. The fake GitHub forgets its Apps when it stops: create the App again "+
+			"(portico dev github --create-app DIR makes one at every start).", http.StatusNotFound)
 		return
 	}
 	account := r.URL.Query().Get("account")
