@@ -204,23 +204,6 @@ func exitCode(res validate.Result, threshold descriptor.Severity) int {
 func reportOptions(stdio IO, docs []policy.RuleDoc) report.Options {
 	return report.Options{
 		StepSummaryPath: stdio.Getenv("GITHUB_STEP_SUMMARY"),
-		Rules:           report.NewRules(stdio.Getenv("PORTICO_DOCS_URL"), reportRuleDocs(docs)...),
+		Rules:           report.PolicyRules(stdio.Getenv("PORTICO_DOCS_URL"), docs),
 	}
-}
-
-// reportRuleDocs turns what policies say about their rule ids into what
-// reports show. The summary names the id, as it does for portico's rules.
-func reportRuleDocs(docs []policy.RuleDoc) []report.RuleDoc {
-	out := make([]report.RuleDoc, len(docs))
-	for i, d := range docs {
-		summary := d.Title
-		if summary == "" {
-			summary, _, _ = strings.Cut(d.Description, "\n")
-		}
-		if summary != "" {
-			summary = d.ID + ": " + summary
-		}
-		out[i] = report.RuleDoc{ID: d.ID, Summary: summary, Description: d.Description, URL: d.URL}
-	}
-	return out
 }

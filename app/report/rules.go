@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/portico-dev/portico/app/descriptor"
+	"github.com/portico-dev/portico/app/policy"
 	"github.com/portico-dev/portico/policies"
 )
 
@@ -140,3 +141,21 @@ func escapeURL(u string) string {
 
 var urlEscaper = strings.NewReplacer(" ", "%20", "(", "%28", ")", "%29", "|", "%7C", "<", "%3C", ">", "%3E",
 	"\\", "%5C", "\n", "", "\r", "")
+
+// PolicyRules returns portico's rules linked under base ("" means
+// DocsBase), with what a policy bundle's METADATA annotations say about
+// its own ids. The summary names the id, as it does for portico's rules.
+func PolicyRules(base string, docs []policy.RuleDoc) *Rules {
+	added := make([]RuleDoc, len(docs))
+	for i, d := range docs {
+		summary := d.Title
+		if summary == "" {
+			summary, _, _ = strings.Cut(d.Description, "\n")
+		}
+		if summary != "" {
+			summary = d.ID + ": " + summary
+		}
+		added[i] = RuleDoc{ID: d.ID, Summary: summary, Description: d.Description, URL: d.URL}
+	}
+	return NewRules(base, added...)
+}

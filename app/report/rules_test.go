@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/portico-dev/portico/app/descriptor"
+	"github.com/portico-dev/portico/app/policy"
 	"github.com/portico-dev/portico/policies"
 )
 
@@ -410,4 +411,29 @@ func FuzzRuleCell(f *testing.F) {
 			t.Fatalf("cell %q links to a non-web URL", cell)
 		}
 	})
+}
+
+func TestPolicyRules(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		in   policy.RuleDoc
+		want RuleDoc
+	}{
+		{"title", policy.RuleDoc{ID: "acme/t", Title: "Components have a title", Description: "Add `metadata.title`.", URL: "https://w.example/t"},
+			RuleDoc{ID: "acme/t", Summary: "acme/t: Components have a title", Description: "Add `metadata.title`.", URL: "https://w.example/t"}},
+		{"description's first line without a title", policy.RuleDoc{ID: "naming", Description: "Types are lower case.\n\nBackstage compares them as written."},
+			RuleDoc{ID: "naming", Summary: "naming: Types are lower case.", Description: "Types are lower case.\n\nBackstage compares them as written."}},
+		{"a link only", policy.RuleDoc{ID: "acme/l", URL: "https://w.example/l"},
+			RuleDoc{ID: "acme/l", URL: "https://w.example/l"}},
+	}
+	for _, tt := range tests {
+		got, ok := PolicyRules("", []policy.RuleDoc{tt.in}).Lookup(tt.in.ID)
+		if !ok || got != tt.want {
+			t.Errorf("%s: Lookup = %+v, want %+v", tt.name, got, tt.want)
+		}
+	}
+	if d, _ := PolicyRules("", nil).Lookup("yaml/syntax"); d.URL != DocsBase+"app/descriptor/RULES.md#rule-yaml-syntax" {
+		t.Errorf("portico's own rules lost their links: %+v", d)
+	}
 }
