@@ -47,7 +47,7 @@ func runPolicyTests(ctx context.Context, dir string, stdio IO) (int, error) {
 	if err != nil {
 		return ExitUsage, fmt.Errorf("policy test: %w", err)
 	}
-	passed, failed, err := policy.RunTests(ctx, fsys, stdio.Out, policy.AllowTestBuiltins(settings.AllowBuiltins...))
+	passed, failed, err := runBundleTests(ctx, dir, fsys, stdio.Out, settings.AllowBuiltins)
 	if errors.Is(err, policy.ErrNoPolicies) {
 		fmt.Fprintf(stdio.Err, "portico: no .rego file in %s: nothing to test\n", dir)
 		return ExitNothing, nil

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/portico-dev/portico/app/config"
 	"github.com/portico-dev/portico/app/descriptor"
 	"github.com/portico-dev/portico/app/facts"
 	"github.com/portico-dev/portico/app/scorecard"
@@ -57,7 +58,7 @@ func RunScore(ctx context.Context, opts ScoreOptions, stdio IO) (int, error) {
 	if !slices.Contains(scorereport.Formats, opts.Format) {
 		return ExitUsage, usagef("--format must be one of %s, not %q", strings.Join(scorereport.Formats, ", "), opts.Format)
 	}
-	eng, err := loadScorecards(ctx, opts.ScorecardsDir)
+	eng, err := loadScorecards(ctx, opts.ScorecardsDir, stdio.Getenv)
 	if err != nil {
 		return ExitUsage, err
 	}
@@ -93,8 +94,13 @@ func RunScore(ctx context.Context, opts ScoreOptions, stdio IO) (int, error) {
 	return ExitOK, nil
 }
 
-// loadScorecards compiles the scorecards of dir, or the embedded ones.
-func loadScorecards(ctx context.Context, dir string) (*scorecard.Engine, error) {
+// loadScorecards compiles the scorecards of dir, or the embedded ones,
+// in the sandbox that PORTICO_POLICY_ALLOW_BUILTINS widens for policies.
+func loadScorecards(ctx context.Context, dir string, getenv func(string) string) (*scorecard.Engine, error) {
+	settings, err := config.PolicyFromEnv(getenv)
+	if err != nil {
+		return nil, err
+	}
 	var fsys fs.FS = policies.ScorecardsFS
 	if dir != "" {
 		st, err := os.Stat(dir)
@@ -106,7 +112,7 @@ func loadScorecards(ctx context.Context, dir string) (*scorecard.Engine, error) 
 		}
 		fsys = os.DirFS(dir)
 	}
-	return scorecard.New(ctx, fsys)
+	return scorecard.New(ctx, fsys, scorecard.WithAllowedBuiltins(settings.AllowBuiltins...))
 }
 
 // failGate is --fail-below: a level per scorecard that declares it.

@@ -197,3 +197,30 @@ pass contains "readme" if "README.md" in input.repository.files
 		t.Errorf("malformed scorecard: exit %d, stderr %s", code, stderr)
 	}
 }
+
+// `portico policy test DIR` runs the tests of DIR/scorecards too: the
+// policy engine leaves that directory out, its tests must not be.
+func TestPolicyTestRunsScorecardTests(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	card := `package portico.scorecards.basics
+
+scorecard := {
+	"title": "Basics",
+	"levels": ["ok"],
+	"rules": {"readme": {"title": "README", "level": "ok", "weight": 1, "message": "add a README"}},
+}
+
+pass contains "readme" if "README.md" in input.repository.files
+`
+	test := "package portico.scorecards.basics_test\n\nimport data.portico.scorecards.basics\n\ntest_readme if {\n\t\"readme\" in basics.pass with input as {\"repository\": {\"files\": [\"README\"]}}\n}\n"
+	write(t, dir, map[string]string{"scorecards/basics.rego": card, "scorecards/basics_test.rego": test})
+	stdout, stderr, code := runIn(t, dir, "policy", "test", ".")
+	if code != 1 || !strings.Contains(stdout, "FAIL  basics_test.rego:5 data.portico.scorecards.basics_test.test_readme") {
+		t.Errorf("exit %d, want 1 and the scorecard's failing test\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+	stdout, _, code = runIn(t, dir, "policy", "test")
+	if code != 0 || !strings.Contains(stdout, "test_weights_total_sixteen") {
+		t.Errorf("the embedded bundle: exit %d, want 0 with the default scorecards' tests\n%s", code, stdout)
+	}
+}
