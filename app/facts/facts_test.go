@@ -24,7 +24,7 @@ func writeFiles(t *testing.T, dir string, files ...string) {
 	}
 }
 
-func runGit(t *testing.T, dir string, args ...string) {
+func runGit(t testing.TB, dir string, args ...string) {
 	t.Helper()
 	cmd := exec.Command("git", args...)
 	cmd.Dir = dir
