@@ -109,7 +109,15 @@ func covered(paths []string, path string) bool {
 
 // eval runs the prepared query and returns its one result, the array of
 // sets in the order of e.sources.
-func (e *Engine) eval(ctx context.Context, input ast.Value) (*ast.Array, error) {
+func (e *Engine) eval(ctx context.Context, input ast.Value) (_ *ast.Array, err error) {
+	// OPA's compiler panics on some hostile bundles (see compileModules);
+	// its evaluator runs the same code on documents from anyone, and a
+	// panic there must not take down the run or the App.
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("evaluate policies: the Rego evaluator failed on this document: %v", r)
+		}
+	}()
 	cancel := topdown.NewCancel()
 	stop := context.AfterFunc(ctx, cancel.Cancel)
 	defer stop()
