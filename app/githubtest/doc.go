@@ -31,6 +31,15 @@
 // comment, a redelivery) or a git push are sent after the answer, as
 // GitHub does: WaitDeliveries waits for them.
 //
+// Apps are created through the admin API, CreateApp, or GitHub's App
+// manifest flow (the form page and POST /app-manifests/{code}/conversions).
+// A manifest is refused as GitHub refuses it, with GitHub's words: an
+// event every App gets unasked (installation, installation_repositories)
+// is "Default events unsupported", an event its permissions do not cover
+// is "not supported by permissions". Which events an App may subscribe to
+// comes from the description's supported-webhook-types
+// (SubscribableEvents).
+//
 // Limits are GitHub's: tokens live one hour, 50 annotations per check run
 // request, 65,535 characters of output summary and text, 100 items per
 // page; a rate limit of 5,000 requests an hour per installation is counted
