@@ -9,20 +9,21 @@ import (
 // seeAll tells people how to see the findings a check run leaves out.
 const seeAll = "Run `portico validate` on the changed descriptors to see every finding."
 
-// annotations turns findings into annotations at their exact position.
-func annotations(files []*report.File) []checkrun.Annotation {
+// annotations turns findings into annotations at their exact position,
+// each with a link to its rule's documentation when rules has one.
+func annotations(rules *report.Rules, files []*report.File) []checkrun.Annotation {
 	var out []checkrun.Annotation
 	for _, f := range files {
 		for _, d := range f.Documents {
 			for _, x := range d.Findings {
-				out = append(out, annotation(f.Path, x))
+				out = append(out, annotation(rules, f.Path, x))
 			}
 		}
 	}
 	return out
 }
 
-func annotation(path string, x descriptor.Finding) checkrun.Annotation {
+func annotation(rules *report.Rules, path string, x descriptor.Finding) checkrun.Annotation {
 	level := checkrun.Warning
 	if x.Severity == descriptor.SeverityError {
 		level = checkrun.Failure
@@ -32,8 +33,8 @@ func annotation(path string, x descriptor.Finding) checkrun.Annotation {
 		Path: path, StartLine: line, EndLine: line, StartColumn: x.Column, EndColumn: x.Column,
 		Level: level, Title: x.Rule, Message: x.Message,
 	}
-	if url := report.RuleDocURL(x.Rule); url != "" {
-		an.RawDetails = "Rule documentation: " + url
+	if d, _ := rules.Lookup(x.Rule); d.URL != "" {
+		an.RawDetails = "Rule documentation: " + d.URL
 	}
 	return an
 }

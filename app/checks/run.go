@@ -151,6 +151,9 @@ func (r *Runner) evaluate(ctx context.Context, repo Repo, a CheckArgs, numbers [
 		return checkrun.Output{}, err
 	}
 	res.catalog = cat
+	if pol != nil {
+		res.rules = report.PolicyRules("", pol.RuleDocs())
+	}
 	if err := r.current(ctx, repo, a, log); err != nil {
 		return checkrun.Output{}, err
 	}
@@ -200,6 +203,7 @@ type result struct {
 	files   []*report.File
 	summary report.Summary
 	catalog *catalog.Catalog // nil: no blast radius
+	rules   *report.Rules    // nil: portico's own rules only
 	// skeletons are the changed template skeletons, not checked
 	// (descriptor.IsSkeleton).
 	skeletons []string

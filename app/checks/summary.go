@@ -20,7 +20,7 @@ const summaryReserve = 512
 // output renders what the check run shows.
 func (r *Runner) output(res *result) checkrun.Output {
 	s := res.summary
-	out := checkrun.Output{Conclusion: conclusion(s), Annotations: annotations(res.files), SeeAll: seeAll}
+	out := checkrun.Output{Conclusion: conclusion(s), Annotations: annotations(res.rules, res.files), SeeAll: seeAll}
 	switch {
 	case s.Files == 0:
 		out.Title = "No catalog descriptor changed"
@@ -33,7 +33,7 @@ func (r *Runner) output(res *result) checkrun.Output {
 		out.Title = fmt.Sprintf("%s, %s in %s", plural(s.Errors, "error", "errors"), plural(s.Warnings, "warning", "warnings"), plural(s.Files, "descriptor", "descriptors"))
 	}
 	entities := entityTable(res.files, entitiesBudget) + blastRadius(res)
-	md := report.NewMarkdownSummary(CheckName, checkrun.SummaryLimit-summaryReserve-len(entities))
+	md := report.NewMarkdownSummary(CheckName, checkrun.SummaryLimit-summaryReserve-len(entities)).WithRules(res.rules)
 	for _, f := range res.files {
 		md.Add(f)
 	}

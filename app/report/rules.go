@@ -87,13 +87,6 @@ func (r *Rules) Lookup(id string) (RuleDoc, bool) {
 
 var defaultRules = NewRules("")
 
-// RuleDocURL returns the link to a rule's documentation under DocsBase, ""
-// for a rule that portico does not document (an organisation's own).
-func RuleDocURL(rule string) string {
-	d, _ := defaultRules.Lookup(rule)
-	return d.URL
-}
-
 // RuleAnchor is the anchor a rule id has on its page: "rule-", then the id
 // in lower case with every run of other characters than letters and digits
 // turned into "-". Anchors are stable links, so this must never change.

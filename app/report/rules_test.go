@@ -331,16 +331,17 @@ func TestRulesLookup(t *testing.T) {
 	}
 }
 
-func TestRuleDocURLLinksToTheAnchor(t *testing.T) {
+func TestEveryRuleLinksToItsAnchor(t *testing.T) {
 	t.Parallel()
+	var rules *Rules
 	for id, e := range builtinRules() {
 		want := DocsBase + e.page + "#" + RuleAnchor(id)
-		if got := RuleDocURL(id); got != want {
-			t.Errorf("RuleDocURL(%q) = %q, want %q", id, got, want)
+		if d, ok := rules.Lookup(id); !ok || d.URL != want {
+			t.Errorf("Lookup(%q).URL = %q, want %q", id, d.URL, want)
 		}
 	}
-	if got := RuleDocURL("acme/title"); got != "" {
-		t.Errorf("RuleDocURL of an organisation's rule = %q, want none", got)
+	if d, _ := rules.Lookup("acme/title"); d.URL != "" {
+		t.Errorf("an organisation's rule links to %q, want nothing", d.URL)
 	}
 }
 
