@@ -12,8 +12,9 @@ import (
 )
 
 // DocsBase is where portico's documentation lives: rule links are DocsBase,
-// the page's path in the repository, and the rule's anchor. Options.DocsBase
-// replaces it, for a mirror of the repository that users can reach.
+// the page's path in the repository, and the rule's anchor. NewRules takes
+// another base, for a mirror of the repository that users can reach (the
+// CLI reads it from PORTICO_DOCS_URL).
 const DocsBase = "https://github.com/portico-dev/portico/blob/main/"
 
 // RuleDoc is what reports say about a rule id besides its findings.
