@@ -116,7 +116,7 @@ func loadScorecards(ctx context.Context, dir string, getenv func(string) string)
 }
 
 // failGate is --fail-below: a level per scorecard that declares it.
-type failGate map[string]int // scorecard id -> index of the level
+type failGate map[string]string // scorecard id -> level
 
 // parseFailBelow reads LEVEL (every scorecard that has that level) or
 // SCORECARD:LEVEL.
@@ -130,8 +130,8 @@ func parseFailBelow(s string, cards []scorecard.Scorecard) (failGate, error) {
 		id, level = "", s
 	}
 	for _, c := range cards {
-		if i := slices.Index(c.Levels, level); i >= 0 && (id == "" || id == c.ID) {
-			gate[c.ID] = i
+		if slices.Contains(c.Levels, level) && (id == "" || id == c.ID) {
+			gate[c.ID] = level
 		}
 	}
 	if len(gate) == 0 {
@@ -145,25 +145,12 @@ func parseFailBelow(s string, cards []scorecard.Scorecard) (failGate, error) {
 func (g failGate) below(entities []scorereport.Entity) bool {
 	for _, e := range entities {
 		for _, r := range e.Scorecards {
-			min, ok := g[r.ID]
-			if ok && r.Err == nil && levelIndex(r) < min {
+			if level, ok := g[r.ID]; ok && r.Below(level) {
 				return true
 			}
 		}
 	}
 	return false
-}
-
-// levelIndex is the position of r's level among its scorecard's levels,
-// -1 for none.
-func levelIndex(r scorecard.Result) int {
-	var levels []string
-	for _, rr := range r.Rules {
-		if !slices.Contains(levels, rr.Level) {
-			levels = append(levels, rr.Level)
-		}
-	}
-	return slices.Index(levels, r.Level)
 }
 
 // scorer scores the files of one run.

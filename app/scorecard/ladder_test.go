@@ -1,6 +1,7 @@
 package scorecard
 
 import (
+	"errors"
 	"testing"
 
 	"github.com/portico-dev/portico/app/facts"
@@ -80,5 +81,27 @@ func TestLadderAllUnknownLevel(t *testing.T) {
 	r := judge(&s, map[string]bool{"a1": true, "b1": true}, facts.Repository{Unknown: []facts.Fact{facts.Protected}})
 	if r.Level != "a" || r.NextLevel != "b" || r.Points != 1 {
 		t.Errorf("level %q next %q points %d, want a, b, 1", r.Level, r.NextLevel, r.Points)
+	}
+}
+
+func TestBelow(t *testing.T) {
+	t.Parallel()
+	levels := []string{"a", "b"}
+	cases := []struct {
+		level, gate string
+		err         error
+		below       bool
+	}{
+		{None, "a", nil, true},
+		{"a", "a", nil, false},
+		{"a", "b", nil, true},
+		{"b", "a", nil, false},
+		{"", "a", errors.New("boom"), false},
+	}
+	for _, c := range cases {
+		r := Result{Levels: levels, Level: c.level, Err: c.err}
+		if got := r.Below(c.gate); got != c.below {
+			t.Errorf("%q below %q (err %v) = %v, want %v", c.level, c.gate, c.err, got, c.below)
+		}
 	}
 }

@@ -23,8 +23,9 @@ type Result struct {
 	ID        string
 	Title     string
 	Package   string
-	Level     string // None when no level is reached; "" with Err
-	NextLevel string // the level above Level; "" at the top, or with Err
+	Levels    []string // the scorecard's levels, lowest first
+	Level     string   // None when no level is reached; "" with Err
+	NextLevel string   // the level above Level; "" at the top, or with Err
 	Points    int
 	MaxPoints int
 	Rules     []RuleResult // by level, then as declared; none with Err
@@ -41,11 +42,17 @@ type RuleResult struct {
 	Message string // failed: how to fix it; unknown: what could not be read
 }
 
+// Below reports whether r's level is under level, which must be one of
+// r.Levels; a failed evaluation is below nothing (it is an error).
+func (r Result) Below(level string) bool {
+	return r.Err == nil && slices.Index(r.Levels, r.Level) < slices.Index(r.Levels, level)
+}
+
 // judge climbs the ladder: an entity reaches a level when no rule of it
 // or of a lower level failed and at least one rule of it passed (a level
 // whose rules are all unknown is not shown to be reached).
 func judge(s *Scorecard, passed map[string]bool, repo facts.Repository) Result {
-	res := Result{ID: s.ID, Title: s.Title, Package: s.Package, Level: None, Rules: make([]RuleResult, len(s.Rules))}
+	res := Result{ID: s.ID, Title: s.Title, Package: s.Package, Levels: s.Levels, Level: None, Rules: make([]RuleResult, len(s.Rules))}
 	for i, r := range s.Rules {
 		rr := RuleResult{ID: r.ID, Title: r.Title, Level: r.Level, Weight: r.Weight, Status: Failed, Message: r.Message}
 		if missing := unknownFacts(r.Needs, repo); len(missing) > 0 {
@@ -103,5 +110,5 @@ func unknownFacts(needs []facts.Fact, repo facts.Repository) string {
 
 // failedResult is the verdict of a scorecard that could not evaluate.
 func failedResult(s *Scorecard, err error) Result {
-	return Result{ID: s.ID, Title: s.Title, Package: s.Package, Err: fmt.Errorf("scorecard %s (%s): %w", s.ID, s.Package, err)}
+	return Result{ID: s.ID, Title: s.Title, Package: s.Package, Levels: s.Levels, Err: fmt.Errorf("scorecard %s (%s): %w", s.ID, s.Package, err)}
 }

@@ -71,13 +71,7 @@ func Write(w io.Writer, format string, entities []Entity) error {
 // toDo lists what an entity must fix to reach the next level: the
 // failed rules of that level and of every level below it.
 func toDo(r scorecard.Result) []scorecard.RuleResult {
-	var levels []string
-	for _, rr := range r.Rules {
-		if !slices.Contains(levels, rr.Level) {
-			levels = append(levels, rr.Level)
-		}
-	}
-	levels = levels[:slices.Index(levels, r.NextLevel)+1]
+	levels := r.Levels[:slices.Index(r.Levels, r.NextLevel)+1]
 	var out []scorecard.RuleResult
 	for _, rr := range r.Rules {
 		if rr.Status == scorecard.Failed && slices.Contains(levels, rr.Level) {

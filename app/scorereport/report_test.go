@@ -29,21 +29,22 @@ func rule(id, level string, weight int, status scorecard.Status) scorecard.RuleR
 // one whose documentation scorecard failed to evaluate.
 func sample() []Entity {
 	p, f, u := scorecard.Passed, scorecard.Failed, scorecard.Unknown
-	silver := scorecard.Result{ID: "production-readiness", Title: "Production readiness", Level: "silver", NextLevel: "gold", Points: 11, MaxPoints: 16,
+	metals, docLevels := []string{"bronze", "silver", "gold"}, []string{"basic", "complete"}
+	silver := scorecard.Result{ID: "production-readiness", Title: "Production readiness", Levels: metals, Level: "silver", NextLevel: "gold", Points: 11, MaxPoints: 16,
 		Rules: []scorecard.RuleResult{
 			rule("owner-is-group", "bronze", 2, p), rule("has-readme", "bronze", 3, p),
 			rule("has-ci", "silver", 6, p),
 			rule("has-tests", "gold", 2, f), rule("has-security-policy", "gold", 2, f), rule("default-branch-protected", "gold", 1, u),
 		}}
-	none := scorecard.Result{ID: "production-readiness", Title: "Production readiness", Level: scorecard.None, NextLevel: "bronze", Points: 6, MaxPoints: 16,
+	none := scorecard.Result{ID: "production-readiness", Title: "Production readiness", Levels: metals, Level: scorecard.None, NextLevel: "bronze", Points: 6, MaxPoints: 16,
 		Rules: []scorecard.RuleResult{
 			rule("owner-is-group", "bronze", 2, f), rule("has-readme", "bronze", 3, p),
 			rule("has-ci", "silver", 6, f),
 			rule("has-tests", "gold", 2, f), rule("has-security-policy", "gold", 2, f), rule("default-branch-protected", "gold", 1, u),
 		}}
-	docs := scorecard.Result{ID: "documentation", Title: "Documentation", Level: "complete", Points: 3, MaxPoints: 3,
+	docs := scorecard.Result{ID: "documentation", Title: "Documentation", Levels: docLevels, Level: "complete", Points: 3, MaxPoints: 3,
 		Rules: []scorecard.RuleResult{rule("has-description", "basic", 2, p), rule("has-title", "complete", 1, p)}}
-	broken := scorecard.Result{ID: "documentation", Title: "Documentation", Package: "data.portico.scorecards.documentation",
+	broken := scorecard.Result{ID: "documentation", Title: "Documentation", Levels: docLevels, Package: "data.portico.scorecards.documentation",
 		Err: errors.New("scorecard documentation (data.portico.scorecards.documentation): evaluate: documentation.rego:9: conflicting rules")}
 	return []Entity{
 		{Ref: "component:default/payments", Path: "payments/catalog-info.yaml", Line: 1, Scorecards: []scorecard.Result{docs, silver}},

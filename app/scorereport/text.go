@@ -60,18 +60,11 @@ func textSummary(w *bufio.Writer, s Summary, entities []Entity) {
 // levelOrder lists the levels of scorecard id from the top down, then
 // none and error: the order a summary reads best in.
 func levelOrder(entities []Entity, id string) []string {
-	var levels []string
 	for _, e := range entities {
 		for _, r := range e.Scorecards {
-			if r.ID != id || r.Err != nil {
-				continue
+			if r.ID == id {
+				return append(reversed(r.Levels), scorecard.None, ErrorLevel)
 			}
-			for _, rr := range r.Rules {
-				if !slices.Contains(levels, rr.Level) {
-					levels = append([]string{rr.Level}, levels...)
-				}
-			}
-			return append(levels, scorecard.None, ErrorLevel)
 		}
 	}
 	return []string{scorecard.None, ErrorLevel}
@@ -85,6 +78,12 @@ func levelCounts(counts map[string]int, order []string) string {
 		}
 	}
 	return strings.Join(parts, ", ")
+}
+
+func reversed(ss []string) []string {
+	out := slices.Clone(ss)
+	slices.Reverse(out)
+	return out
 }
 
 func plural(n int, one, many string) string {
