@@ -207,12 +207,14 @@ func sarifRuleOf(d RuleDoc) sarifRule {
 		ID:               d.ID,
 		ShortDescription: sarifMessage{Text: summary},
 		FullDescription:  sarifMultiText{Text: plainText(md), Markdown: md},
-		HelpURI:          d.URL,
 		Help:             sarifMultiText{Text: plainText(md), Markdown: md},
 	}
-	if d.URL != "" {
+	// A base from PORTICO_DOCS_URL may lack a scheme, and SARIF's helpUri
+	// is an absolute URI.
+	if isWebURL(d.URL) {
+		r.HelpURI = d.URL
 		r.Help.Text += "\n\nDocumentation: " + d.URL
-		r.Help.Markdown += "\n\n[Documentation of " + "`" + d.ID + "`](" + escapeURL(d.URL) + ")"
+		r.Help.Markdown += "\n\n[Documentation of `" + d.ID + "`](" + escapeURL(d.URL) + ")"
 	}
 	return r
 }

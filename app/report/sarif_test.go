@@ -197,3 +197,29 @@ func TestSARIFRules(t *testing.T) {
 		})
 	}
 }
+
+func TestSARIFRuleOf(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name     string
+		doc      RuleDoc
+		short    string
+		full     string
+		helpURI  string
+		helpEnds string
+	}{
+		{"documented", RuleDoc{ID: "a/b", Summary: "a/b: checks `x`", Description: "checks `x`", URL: "https://d.example/p#rule-a-b"},
+			"a/b: checks `x`", "checks x", "https://d.example/p#rule-a-b", "[Documentation of `a/b`](https://d.example/p#rule-a-b)"},
+		{"undocumented", RuleDoc{ID: "org/x"}, "org/x", "org/x", "", "org/x"},
+		{"summary only", RuleDoc{ID: "org/y", Summary: "org/y: says y"}, "org/y: says y", "org/y: says y", "", "org/y: says y"},
+		{"a base without a scheme", RuleDoc{ID: "yaml/syntax", Summary: "s", URL: "ghe.example.com/portico/app/descriptor/RULES.md#rule-yaml-syntax"},
+			"s", "s", "", "s"},
+	}
+	for _, tt := range tests {
+		r := sarifRuleOf(tt.doc)
+		if r.ID != tt.doc.ID || r.ShortDescription.Text != tt.short || r.FullDescription.Text != tt.full ||
+			r.HelpURI != tt.helpURI || !strings.HasSuffix(r.Help.Markdown, tt.helpEnds) || r.Help.Text == "" {
+			t.Errorf("%s: sarifRuleOf = %+v", tt.name, r)
+		}
+	}
+}
