@@ -30,6 +30,7 @@ type ScoreOptions struct {
 	MaxBytes      int64
 	Workers       int
 	Output        string
+	Catalog       string // central catalog: bare owner names must be its groups
 }
 
 func runScoreCmd(ctx context.Context, args []string, stdio IO) (int, error) {
@@ -42,6 +43,7 @@ func runScoreCmd(ctx context.Context, args []string, stdio IO) (int, error) {
 	fs.Int64Var(&opts.MaxBytes, "max-bytes", descriptor.DefaultMaxBytes, "refuse descriptor files larger than this")
 	fs.IntVar(&opts.Workers, "workers", 0, "files scored in parallel (default: number of CPUs)")
 	fs.StringVar(&opts.Output, "output", "", "write the report to this file instead of standard output")
+	fs.StringVar(&opts.Catalog, "catalog", "", "central catalog (local repository, owner/name or Git URL): a bare owner name counts as a group only when it is one of its groups")
 	paths, err := parseArgs(fs, args)
 	if err != nil {
 		return ExitUsage, err
@@ -69,7 +71,11 @@ func RunScore(ctx context.Context, opts ScoreOptions, stdio IO) (int, error) {
 	if len(opts.Paths) == 0 {
 		opts.Paths = []string{"."}
 	}
-	s := &scorer{engine: eng, facts: facts.NewCheckout(), opts: opts, stdin: stdio.In, stderr: stdio.Err}
+	groups, err := catalogGroups(ctx, opts.Catalog, stdio.Getenv)
+	if err != nil {
+		return ExitUsage, err
+	}
+	s := &scorer{engine: eng, facts: facts.NewCheckout(), groups: groups, opts: opts, stdin: stdio.In, stderr: stdio.Err}
 	entities, ioErrors, err := s.run(ctx)
 	if err != nil {
 		return ExitUsage, err
@@ -115,6 +121,25 @@ func loadScorecards(ctx context.Context, dir string, getenv func(string) string)
 	return scorecard.New(ctx, fsys, scorecard.WithAllowedBuiltins(settings.AllowBuiltins...))
 }
 
+// catalogGroups reads the groups of the central catalog src, or nil
+// with none: scorecards then take a bare owner name for a group.
+func catalogGroups(ctx context.Context, src string, getenv func(string) string) (*scorecard.Catalog, error) {
+	if src == "" {
+		return nil, nil
+	}
+	cat, err := loadCatalog(ctx, src, getenv)
+	if err != nil {
+		return nil, err
+	}
+	var groups []descriptor.Ref
+	for _, r := range cat.Refs() {
+		if strings.EqualFold(r.Kind, "group") {
+			groups = append(groups, r)
+		}
+	}
+	return scorecard.NewCatalog(groups), nil
+}
+
 // failGate is --fail-below: a level per scorecard that declares it.
 type failGate map[string]string // scorecard id -> level
 
@@ -157,6 +182,7 @@ func (g failGate) below(entities []scorereport.Entity) bool {
 type scorer struct {
 	engine *scorecard.Engine
 	facts  *facts.Checkout
+	groups *scorecard.Catalog // nil without --catalog
 	opts   ScoreOptions
 	stdin  io.Reader
 	stderr io.Writer
@@ -225,7 +251,7 @@ func (s *scorer) file(ctx context.Context, path string, walkErr error) ([]scorer
 		if d.Root == nil || d.Kind() == "" || d.Name() == "" {
 			continue
 		}
-		results, err := s.engine.Score(ctx, scorecard.Input{Entity: d, Repo: repo})
+		results, err := s.engine.Score(ctx, scorecard.Input{Entity: d, Repo: repo, Catalog: s.groups})
 		if err != nil {
 			return out, false // cancelled: run reports it
 		}

@@ -224,3 +224,50 @@ pass contains "readme" if "README.md" in input.repository.files
 		t.Errorf("the embedded bundle: exit %d, want 0 with the default scorecards' tests\n%s", code, stdout)
 	}
 }
+
+// With --catalog a bare owner name counts as a group only when the
+// central catalog has that group.
+func TestScoreWithCatalog(t *testing.T) {
+	t.Parallel()
+	root := checkouts(t)
+	other := t.TempDir()
+	group := func(name string) string {
+		return "apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata:\n  name: " + name + "\nspec:\n  type: team\n  children: []\n"
+	}
+	checkout(t, filepath.Join(other, "platform"), map[string]string{"catalog-info.yaml": group("team-orders")}, nil)
+	central := filepath.Join(other, "central.git")
+	if _, stderr, code := runIn(t, other, "catalog", "sync", "--central", central, "platform"); code != 0 {
+		t.Fatalf("catalog sync: exit %d: %s", code, stderr)
+	}
+	level := func() string {
+		out, stderr, code := runIn(t, root, "score", "--format", "json", "--catalog", central, "payments")
+		if code != 0 {
+			t.Fatalf("score: exit %d: %s", code, stderr)
+		}
+		var rep struct {
+			Entities []struct {
+				Scorecards []struct{ ID, Level string }
+			}
+		}
+		if err := json.Unmarshal([]byte(out), &rep); err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range rep.Entities[0].Scorecards {
+			if s.ID == "production-readiness" {
+				return s.Level
+			}
+		}
+		return ""
+	}
+	if got := level(); got != "none" {
+		t.Errorf("payments, owned by team-payments, which the catalog lacks: %s, want none", got)
+	}
+	write(t, filepath.Join(other, "platform"), map[string]string{"catalog-info.yaml": group("team-orders") + "---\n" + group("team-payments")})
+	gitIn(t, filepath.Join(other, "platform"), "commit", "-qam", "team-payments")
+	if _, stderr, code := runIn(t, other, "catalog", "sync", "--central", central, "platform"); code != 0 {
+		t.Fatalf("catalog sync: exit %d: %s", code, stderr)
+	}
+	if got := level(); got != "gold" {
+		t.Errorf("payments, once the catalog has team-payments: %s, want gold", got)
+	}
+}
