@@ -23,6 +23,9 @@ type Config struct {
 	// for the App's webhook and setup redirect URLs. Empty: derived from
 	// the Host of the request to the setup page.
 	PublicURL string `yaml:"public_url"`
+	// DocsURL is where rule links in check runs start, for a mirror of
+	// portico's repository that users can reach. Empty: github.com.
+	DocsURL string `yaml:"docs_url"`
 	// DataDir holds the SQLite database, the local catalog repository,
 	// Terraform state and the App credentials from the setup page.
 	DataDir string `yaml:"data_dir"`

@@ -14,6 +14,7 @@ const (
 	EnvListen                = "PORTICO_LISTEN"
 	EnvMetricsListen         = "PORTICO_METRICS_LISTEN"
 	EnvPublicURL             = "PORTICO_PUBLIC_URL"
+	EnvDocsURL               = "PORTICO_DOCS_URL"
 	EnvDataDir               = "PORTICO_DATA_DIR"
 	EnvLogLevel              = "PORTICO_LOG_LEVEL"
 	EnvDatabaseURL           = "PORTICO_DATABASE_URL"
@@ -42,6 +43,7 @@ func applyEnv(cfg *Config, getenv func(string) string) error {
 		EnvListen:            &cfg.Listen,
 		EnvMetricsListen:     &cfg.MetricsListen,
 		EnvPublicURL:         &cfg.PublicURL,
+		EnvDocsURL:           &cfg.DocsURL,
 		EnvDataDir:           &cfg.DataDir,
 		EnvLogLevel:          &cfg.LogLevel,
 		EnvGitHubURL:         &cfg.GitHub.URL,

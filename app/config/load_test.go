@@ -74,6 +74,7 @@ func TestEnvOverrides(t *testing.T) {
 		EnvListen:                ":9",
 		EnvMetricsListen:         "127.0.0.1:9",
 		EnvPublicURL:             "https://p.example",
+		EnvDocsURL:               "https://ghe.example/mirrors/portico/blob/v1/",
 		EnvDataDir:               dir,
 		EnvLogLevel:              "debug",
 		EnvDatabaseURL:           "postgres://u:p@db/portico",
@@ -90,6 +91,7 @@ func TestEnvOverrides(t *testing.T) {
 	}
 	want := Config{
 		Listen: ":9", MetricsListen: "127.0.0.1:9", PublicURL: "https://p.example", DataDir: dir, LogLevel: "debug",
+		DocsURL:  "https://ghe.example/mirrors/portico/blob/v1/",
 		Database: Database{URL: "postgres://u:p@db/portico"},
 		GitHub: GitHub{URL: "https://ghe.example/api/v3", AppID: 42, PrivateKey: Secret(testKey()),
 			PrivateKeyFile: keyFile, WebhookSecret: "whsec"},

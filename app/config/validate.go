@@ -68,6 +68,11 @@ func (c *Config) validateServer() error {
 			errs = append(errs, fmt.Errorf("public_url: %w", err))
 		}
 	}
+	if c.DocsURL != "" {
+		if err := checkHTTPURL(c.DocsURL); err != nil {
+			errs = append(errs, fmt.Errorf("docs_url: %w", err))
+		}
+	}
 	if c.DataDir == "" {
 		errs = append(errs, errors.New("data_dir: must not be empty"))
 	}

@@ -33,6 +33,7 @@ func TestValidate(t *testing.T) {
 		{"metrics listen same as listen", func(c *Config) { c.MetricsListen = c.Listen }, "metrics_listen:"},
 		{"metrics listen apart", func(c *Config) { c.MetricsListen = "127.0.0.1:9090" }, ""},
 		{"public url relative", func(c *Config) { c.PublicURL = "portico.example" }, "public_url:"},
+		{"docs url relative", func(c *Config) { c.DocsURL = "ghe.example/portico/blob/main" }, "docs_url:"},
 		{"public url query", func(c *Config) { c.PublicURL = "https://p.example/?a=b" }, "query"},
 		{"data dir", func(c *Config) { c.DataDir = "" }, "data_dir:"},
 		{"log level", func(c *Config) { c.LogLevel = "loud" }, "log_level:"},
