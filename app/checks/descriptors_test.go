@@ -102,3 +102,25 @@ func TestCheckResolvesPlaceholdersAtTheHead(t *testing.T) {
 		})
 	}
 }
+
+// TestCheckReadsEachPlaceholderFileOnce: placeholders naming the same file,
+// in several documents and files, cost one read of it.
+func TestCheckReadsEachPlaceholderFileOnce(t *testing.T) {
+	t.Parallel()
+	const api = "apiVersion: backstage.io/v1alpha1\nkind: API\nmetadata: {name: %s, description: d}\nspec: {type: openapi, lifecycle: x, owner: group:a, definition: {$text: /openapi.yaml}}\n"
+	repo := &fakeRepo{head: newHead, open: true, files: map[string]string{
+		"a/catalog-info.yaml": fmt.Sprintf(api, "a") + "---\n" + fmt.Sprintf(api, "b"),
+		"c/catalog-info.yaml": fmt.Sprintf(api, "c") + "---\n" + strings.Replace(fmt.Sprintf(api, "d"), "/openapi.yaml", "/missing.yaml", 1),
+		"openapi.yaml":        "openapi: 3.0.0\n",
+	}}
+	if _, err := runCheck(t, repo, args(7, newHead)); err != nil {
+		t.Fatal(err)
+	}
+	reads := map[string]int{}
+	for _, r := range repo.reads {
+		reads[r]++
+	}
+	if reads["file openapi.yaml"] != 1 || reads["file missing.yaml"] != 1 {
+		t.Errorf("reads %v, want openapi.yaml and missing.yaml read once each", reads)
+	}
+}

@@ -3,6 +3,7 @@ package checks
 import (
 	"context"
 	"errors"
+	"io/fs"
 	"slices"
 	"sync"
 
@@ -63,6 +64,7 @@ func (r *Runner) validateChanges(ctx context.Context, repo Repo, sha string, num
 	}
 	chk = chk.WithDeclared(declared(got, chk.MaxBytes()))
 	res := &result{}
+	head := newHeadFiles(repo, sha)
 	for _, f := range got {
 		if f.refused == nil && descriptor.IsSkeleton(f.content) {
 			res.skeletons = append(res.skeletons, f.path)
@@ -70,7 +72,7 @@ func (r *Runner) validateChanges(ctx context.Context, repo Repo, sha string, num
 		}
 		file := f.refused
 		if file == nil {
-			if file, err = chk.CheckIn(ctx, f.path, f.content, headFiles{repo: repo, sha: sha}); err != nil {
+			if file, err = chk.CheckIn(ctx, f.path, f.content, head); err != nil {
 				return nil, err
 			}
 		}
@@ -126,12 +128,32 @@ func declared(files []fetched, maxBytes int64) []descriptor.Ref {
 }
 
 // headFiles reads the files that placeholders name at the head commit,
-// through the contents API that reads the descriptors.
+// through the contents API that reads the descriptors. It reads each
+// file once per check, however many placeholders name it (each read is
+// a request to GitHub); failures other than a missing file are not kept.
 type headFiles struct {
 	repo Repo
 	sha  string
+	read map[string]headFile
 }
 
-func (h headFiles) ReadFile(ctx context.Context, name string, _ int64) ([]byte, int64, error) {
-	return h.repo.File(ctx, name, h.sha)
+type headFile struct {
+	content []byte
+	size    int64
+	err     error
+}
+
+func newHeadFiles(repo Repo, sha string) *headFiles {
+	return &headFiles{repo: repo, sha: sha, read: map[string]headFile{}}
+}
+
+func (h *headFiles) ReadFile(ctx context.Context, name string, _ int64) ([]byte, int64, error) {
+	if f, ok := h.read[name]; ok {
+		return f.content, f.size, f.err
+	}
+	content, size, err := h.repo.File(ctx, name, h.sha)
+	if err == nil || errors.Is(err, fs.ErrNotExist) || errors.Is(err, fs.ErrInvalid) {
+		h.read[name] = headFile{content, size, err}
+	}
+	return content, size, err
 }
