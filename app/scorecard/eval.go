@@ -80,7 +80,9 @@ func (e *Engine) evalAll(ctx context.Context, input ast.Value) (*ast.Array, erro
 // evalAlone evaluates one scorecard by itself: when the query of all
 // scorecards fails, this tells which of them fail.
 func (e *Engine) evalAlone(ctx context.Context, c *card, input ast.Value) (*ast.Term, error) {
-	c.once.Do(func() { c.alone, c.err = e.prepare(ctx, ast.RefTerm(c.ref...)) })
+	// Prepared once for every later caller: this caller's cancellation
+	// must not leave the scorecard unpreparable for the others.
+	c.once.Do(func() { c.alone, c.err = e.prepare(context.WithoutCancel(ctx), ast.RefTerm(c.ref...)) })
 	if c.err != nil {
 		return nil, c.err
 	}
