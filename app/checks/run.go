@@ -42,6 +42,7 @@ type Runner struct {
 	checkLocations bool
 	locationServer string
 	locationHosts  []string
+	docsBase       string // "": report.DocsBase
 }
 
 // NewRunner returns a Runner that reads pull requests and publishes check
@@ -68,6 +69,13 @@ func (r *Runner) WithCatalog(c Catalogs) *Runner {
 // and when a slow check is shown in progress.
 func (r *Runner) WithPublishing(c checkrun.Config) *Runner {
 	r.publish = c
+	return r
+}
+
+// WithDocsBase starts the links to portico's rule documentation at base, a
+// mirror of its repository, rather than at report.DocsBase.
+func (r *Runner) WithDocsBase(base string) *Runner {
+	r.docsBase = base
 	return r
 }
 
@@ -151,9 +159,11 @@ func (r *Runner) evaluate(ctx context.Context, repo Repo, a CheckArgs, numbers [
 		return checkrun.Output{}, err
 	}
 	res.catalog = cat
+	var docs []policy.RuleDoc
 	if pol != nil {
-		res.rules = report.PolicyRules("", pol.RuleDocs())
+		docs = pol.RuleDocs()
 	}
+	res.rules = report.PolicyRules(r.docsBase, docs)
 	if err := r.current(ctx, repo, a, log); err != nil {
 		return checkrun.Output{}, err
 	}
@@ -203,7 +213,7 @@ type result struct {
 	files   []*report.File
 	summary report.Summary
 	catalog *catalog.Catalog // nil: no blast radius
-	rules   *report.Rules    // nil: portico's own rules only
+	rules   *report.Rules
 	// skeletons are the changed template skeletons, not checked
 	// (descriptor.IsSkeleton).
 	skeletons []string

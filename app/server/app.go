@@ -58,7 +58,7 @@ func (s *Server) enterAppMode(ctx context.Context, cfg *config.Config) error {
 		webhook: webhook.New(secret, s.queue, routes, opts...),
 		checks: checks.NewRunner(checks.FromClients(apps, cfg.GitHub.AppID), src, s.log).
 			WithCatalog(s.centralCatalog()).WithPublishing(publishing(cfg.Checks)).
-			WithLocations(webURL(cfg.GitHub.URL), cfg.Catalog.LocationHosts),
+			WithLocations(webURL(cfg.GitHub.URL), cfg.Catalog.LocationHosts).WithDocsBase(cfg.DocsURL),
 		sync: catalogsync.NewRunner(apps, s.catalog, s.log).WithRegisterer(s.reg).WithReserve(apps).
 			WithChecks(checkrun.FromClients(apps, cfg.GitHub.AppID), publishing(cfg.Checks)),
 		repos:   catalogsync.NewDiscoverer(apps, s.queue, s.catalog, s.log),
