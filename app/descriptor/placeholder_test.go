@@ -36,6 +36,7 @@ func TestResolvePlaceholders(t *testing.T) {
 		"svc/badstep.yaml":   "id: log\nname: no action\n",
 		"svc/nested.yaml":    "$text: ./openapi.yaml\n",
 		"svc/desc.txt":       "Orders, as a service.\n",
+		"svc/link.yaml":      "title: Docs without a url\n",
 		"svc/big.txt":        strings.Repeat("x", PlaceholderMaxBytes+1),
 		"shared/common.yaml": "openapi: 3.0.0\n",
 		"shared/spec.txt":    "text at the root\n",
@@ -76,6 +77,11 @@ func TestResolvePlaceholders(t *testing.T) {
 		{"a step read from a file", templateHead + "  steps:\n    - $yaml: ./step.yaml\n", nil},
 		{"a step read from a file lacks its action", templateHead + "  steps:\n    - id: a\n      action: debug:log\n    - $yaml: ./badstep.yaml\n",
 			[]want{{"backstage/spec.steps", 10}}},
+		{"a $text URL where an object is expected", strings.Replace(apiHead, "  name: orders\n", "  name: orders\n  links:\n    - $text: https://example.com/link\n", 1) + "  definition: x\n",
+			[]want{{"backstage/metadata.links", 6}}},
+		{"a $yaml URL where an object is expected is not looked into", strings.Replace(apiHead, "  name: orders\n", "  name: orders\n  links:\n    - $yaml: https://example.com/link.yaml\n", 1) + "  definition: x\n", nil},
+		{"an object read from a file is checked inside", strings.Replace(apiHead, "  name: orders\n", "  name: orders\n  links:\n    - $yaml: ./link.yaml\n", 1) + "  definition: x\n",
+			[]want{{"backstage/metadata.links", 6}}},
 		{"an aliased placeholder", apiHead + "  definition: &d {$text: ./openapi.yaml}\n  x: *d\n", nil},
 	}
 	for _, c := range cases {

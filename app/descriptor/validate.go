@@ -145,8 +145,13 @@ func (c *checker) textOK(v *Value, nonEmpty bool) bool {
 	return v.Kind == String && (!nonEmpty || v.Str != "") || c.placeholder(v)
 }
 
-// object checks that v is a mapping.
+// object checks that v is a mapping. It returns false for a placeholder
+// left unread, so that callers do not look inside it.
 func (c *checker) object(rule string, p Path, v *Value) bool {
+	if c.placeholder(v) {
+		c.textPlaceholder(rule, p, v, "an object")
+		return false
+	}
 	if v.Kind != Map {
 		c.wrongType(rule, p, v, "an object")
 		return false
@@ -154,8 +159,13 @@ func (c *checker) object(rule string, p Path, v *Value) bool {
 	return true
 }
 
-// list checks that v is a sequence.
+// list checks that v is a sequence; a placeholder left unread is not
+// looked inside either.
 func (c *checker) list(rule string, p Path, v *Value) bool {
+	if c.placeholder(v) {
+		c.textPlaceholder(rule, p, v, "an array")
+		return false
+	}
 	if v.Kind != List {
 		c.wrongType(rule, p, v, "an array")
 		return false
@@ -180,6 +190,16 @@ func (c *checker) placeholder(v *Value) bool {
 		return v.opaque
 	}
 	return isPlaceholder(v)
+}
+
+// textPlaceholder reports a $text placeholder left unread where want is
+// expected: whatever its URL holds, Backstage substitutes a string.
+// $json and $yaml may give any value, so they pass. A placeholder whose
+// file portico failed to read is already reported.
+func (c *checker) textPlaceholder(rule string, p Path, v *Value, want string) {
+	if f := v.Fields[0]; f.Key == "$text" && (!c.d.resolved || isURL(f.Value.Str)) {
+		c.fail(rule, p, v, fmt.Sprintf("%s must be %s but found a $text placeholder, which Backstage replaces with text", field(p), want))
+	}
 }
 
 // isPlaceholder reports a Backstage placeholder such as `{$text: ./api.yaml}`:
