@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"log/slog"
 	"net"
@@ -45,6 +46,11 @@ func runDevGitHub(ctx context.Context, args []string, stdio IO) (int, error) {
 	}
 	if len(rest) > 0 {
 		return ExitUsage, usagef("dev github takes no arguments")
+	}
+	accountSet := false
+	fs.Visit(func(f *flag.Flag) { accountSet = accountSet || f.Name == "account" })
+	if accountSet && o.createApp == "" {
+		return ExitUsage, usagef("dev github: --account names where --create-app installs the App; give both")
 	}
 	return o.run(ctx, stdio)
 }

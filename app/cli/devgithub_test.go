@@ -83,9 +83,11 @@ func TestDevGitHubServesUntilCancelled(t *testing.T) {
 
 func TestDevGitHubRefusesArguments(t *testing.T) {
 	t.Parallel()
-	code, err := runDevCmd(t.Context(), []string{"github", "extra"}, IO{Out: io.Discard, Err: io.Discard})
-	if code != ExitUsage || err == nil {
-		t.Errorf("code %d, err %v", code, err)
+	for _, args := range [][]string{{"github", "extra"}, {"github", "--account", "acme"}} {
+		code, err := runDevCmd(t.Context(), args, IO{Out: io.Discard, Err: io.Discard})
+		if code != ExitUsage || err == nil {
+			t.Errorf("%q: code %d, err %v; want a usage error", args, code, err)
+		}
 	}
 }
 
