@@ -10,8 +10,11 @@ import (
 
 // implicitEvents are sent to every App without a subscription ("All
 // GitHub Apps receive this event by default. You cannot manually
-// subscribe to this event"; ping when its webhook is set up); GitHub
-// refuses a manifest that names them.
+// subscribe to this event"). GitHub refuses a manifest naming
+// installation or installation_repositories with "Default events
+// unsupported: installation and installation_repositories"; ping, sent
+// when a webhook is set up, is no subscription either, and the fake
+// refuses it the same way.
 var implicitEvents = map[string]bool{"installation": true, "installation_repositories": true, "ping": true}
 
 // eventPermissions are the permissions, any one of which lets an App
