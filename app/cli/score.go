@@ -101,7 +101,8 @@ func RunScore(ctx context.Context, opts ScoreOptions, stdio IO) (int, error) {
 }
 
 // loadScorecards compiles the scorecards of dir, or the embedded ones,
-// in the sandbox that PORTICO_POLICY_ALLOW_BUILTINS widens for policies.
+// with the policies' sandbox and time bound (PORTICO_POLICY_ALLOW_BUILTINS,
+// PORTICO_POLICY_EVAL_TIMEOUT).
 func loadScorecards(ctx context.Context, dir string, getenv func(string) string) (*scorecard.Engine, error) {
 	settings, err := config.PolicyFromEnv(getenv)
 	if err != nil {
@@ -118,7 +119,7 @@ func loadScorecards(ctx context.Context, dir string, getenv func(string) string)
 		}
 		fsys = os.DirFS(dir)
 	}
-	return scorecard.New(ctx, fsys, scorecard.WithAllowedBuiltins(settings.AllowBuiltins...))
+	return scorecard.New(ctx, fsys, scorecard.WithAllowedBuiltins(settings.AllowBuiltins...), scorecard.WithEvalTimeout(settings.EvalTimeout))
 }
 
 // catalogGroups reads the groups of the central catalog src, or nil

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
@@ -22,6 +23,7 @@ type Engine struct {
 	cards    []*card
 	compiler *ast.Compiler
 	caps     *ast.Capabilities
+	timeout  time.Duration
 	query    rego.PreparedEvalQuery // [data.portico.scorecards.<a>.pass, ...]
 }
 
@@ -29,7 +31,16 @@ type Engine struct {
 type Option func(*config)
 
 type config struct {
-	allow []string
+	allow   []string
+	timeout time.Duration
+}
+
+// WithEvalTimeout bounds each evaluation of an entity, as
+// policy.eval_timeout does for policies; d <= 0 means
+// policy.DefaultEvalTimeout. A scorecard that runs longer is reported as
+// an error of that scorecard.
+func WithEvalTimeout(d time.Duration) Option {
+	return func(c *config) { c.timeout = d }
 }
 
 // WithAllowedBuiltins lets scorecards call the named built-ins that
@@ -84,7 +95,10 @@ func New(ctx context.Context, fsys fs.FS, opts ...Option) (*Engine, error) {
 	if c.Compile(modules); c.Failed() {
 		return nil, fmt.Errorf("compile scorecards: %w", c.Errors)
 	}
-	e := &Engine{cards: cards, compiler: c, caps: sb.Capabilities()}
+	e := &Engine{cards: cards, compiler: c, caps: sb.Capabilities(), timeout: cfg.timeout}
+	if e.timeout <= 0 {
+		e.timeout = policy.DefaultEvalTimeout
+	}
 	if len(cards) == 0 {
 		return e, nil
 	}

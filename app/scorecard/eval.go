@@ -2,6 +2,7 @@ package scorecard
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -66,7 +67,7 @@ func (e *Engine) Score(ctx context.Context, in Input) ([]Result, error) {
 // evalAll runs the query of all scorecards: one pass of the evaluator
 // for every scorecard, the usual case.
 func (e *Engine) evalAll(ctx context.Context, input ast.Value) (*ast.Array, error) {
-	t, err := eval(ctx, e.query, input)
+	t, err := e.eval(ctx, e.query, input)
 	if err != nil {
 		return nil, err
 	}
@@ -86,7 +87,7 @@ func (e *Engine) evalAlone(ctx context.Context, c *card, input ast.Value) (*ast.
 	if c.err != nil {
 		return nil, c.err
 	}
-	return eval(ctx, c.alone, input)
+	return e.eval(ctx, c.alone, input)
 }
 
 func (c *card) result(set *ast.Term, err error, repo *Repo) Result {
@@ -117,8 +118,24 @@ func (c *card) passed(t *ast.Term) (map[string]bool, error) {
 	return passed, nil
 }
 
-// eval runs a prepared query and returns its one value.
-func eval(ctx context.Context, q rego.PreparedEvalQuery, input ast.Value) (*ast.Term, error) {
+// errEvalTimeout is the cause of a context that the time bound ended.
+var errEvalTimeout = errors.New("evaluation timeout")
+
+// eval runs a prepared query within the time bound. A query stopped
+// there fails with an error that says so; each scorecard then gets a
+// bound of its own when evaluated alone, so a looping one is told apart.
+func (e *Engine) eval(ctx context.Context, q rego.PreparedEvalQuery, input ast.Value) (*ast.Term, error) {
+	ctx, stop := context.WithTimeoutCause(ctx, e.timeout, errEvalTimeout)
+	defer stop()
+	t, err := evalQuery(ctx, q, input)
+	if err != nil && context.Cause(ctx) == errEvalTimeout {
+		return nil, fmt.Errorf("ran longer than %s and was stopped (policy.eval_timeout): %w", e.timeout, err)
+	}
+	return t, err
+}
+
+// evalQuery runs a prepared query and returns its one value.
+func evalQuery(ctx context.Context, q rego.PreparedEvalQuery, input ast.Value) (*ast.Term, error) {
 	cancel := topdown.NewCancel()
 	stop := context.AfterFunc(ctx, cancel.Cancel)
 	defer stop()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/portico-dev/portico/app/descriptor"
 	"github.com/portico-dev/portico/app/facts"
@@ -106,5 +107,34 @@ func TestScoreCancelled(t *testing.T) {
 	cancel()
 	if _, err := e.Score(ctx, Input{Entity: parseOne(t, goldService), Repo: NewRepo(facts.Repository{})}); err == nil {
 		t.Error("Score with a cancelled context: no error")
+	}
+}
+
+// A scorecard that loops is stopped at the time bound and reported as an
+// error of that scorecard; the others keep their results.
+func TestScoreTimeBound(t *testing.T) {
+	t.Parallel()
+	slow := `pass contains "r" if {
+	some i in numbers.range(1, 5000)
+	some j in numbers.range(1, 5000)
+	some k in numbers.range(1, 5000)
+	i + j + k < 0
+}`
+	e, err := New(context.Background(), mapFS(map[string]string{
+		"good.rego": oneRuleCard("good", "", `pass contains "r" if true`),
+		"slow.rego": oneRuleCard("slow", "", slow),
+	}), WithEvalTimeout(50*time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := e.Score(context.Background(), Input{Entity: parseOne(t, service)})
+	if err != nil || len(res) != 2 {
+		t.Fatalf("Score = %+v, %v", res, err)
+	}
+	if res[0].ID != "good" || res[0].Err != nil || res[0].Level != "ok" {
+		t.Errorf("good: %+v", res[0])
+	}
+	if res[1].ID != "slow" || res[1].Err == nil || !strings.Contains(res[1].Err.Error(), "ran longer than 50ms and was stopped") {
+		t.Errorf("slow: %+v", res[1])
 	}
 }
