@@ -206,8 +206,25 @@ func (s *scorer) run(ctx context.Context) ([]scorereport.Entity, int, error) {
 		return nil, 0, usagef("%v", err)
 	}
 	perFile := make([][]scorereport.Entity, len(paths))
-	failed := make([]bool, len(paths))
-	workers := s.opts.Workers
+	failed := 0
+	var mu sync.Mutex
+	forEach(len(paths), s.opts.Workers, func(i int) {
+		entities, ok := s.file(ctx, paths[i], walkErrs[i])
+		perFile[i] = entities
+		if !ok {
+			mu.Lock()
+			failed++
+			mu.Unlock()
+		}
+	})
+	if err := ctx.Err(); err != nil {
+		return nil, 0, err
+	}
+	return slices.Concat(perFile...), failed, nil
+}
+
+// forEach calls fn(0..n-1) on workers goroutines (default GOMAXPROCS).
+func forEach(n, workers int, fn func(i int)) {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
@@ -218,24 +235,20 @@ func (s *scorer) run(ctx context.Context) ([]scorereport.Entity, int, error) {
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				perFile[i], failed[i] = s.file(ctx, paths[i], walkErrs[i])
+				fn(i)
 			}
 		}()
 	}
-	for i := range paths {
+	for i := range n {
 		next <- i
 	}
 	close(next)
 	wg.Wait()
-	if err := ctx.Err(); err != nil {
-		return nil, 0, err
-	}
-	return slices.Concat(perFile...), countTrue(failed), nil
 }
 
-// file scores the entities of one descriptor file; failed reports a file
-// that could not be read.
-func (s *scorer) file(ctx context.Context, path string, walkErr error) ([]scorereport.Entity, bool) {
+// file scores the entities of one descriptor file; ok is false for a
+// file that could not be read.
+func (s *scorer) file(ctx context.Context, path string, walkErr error) (_ []scorereport.Entity, ok bool) {
 	err := walkErr
 	var content []byte
 	if err == nil {
@@ -243,7 +256,7 @@ func (s *scorer) file(ctx context.Context, path string, walkErr error) ([]scorer
 	}
 	if err != nil {
 		s.warn(path, fmt.Sprintf("%s: %v", path, err))
-		return nil, true
+		return nil, false
 	}
 	repo := scorecard.NewRepo(s.repoFacts(ctx, path))
 	shown := strings.TrimPrefix(strings.ReplaceAll(path, string(os.PathSeparator), "/"), "./")
@@ -254,12 +267,12 @@ func (s *scorer) file(ctx context.Context, path string, walkErr error) ([]scorer
 		}
 		results, err := s.engine.Score(ctx, scorecard.Input{Entity: d, Repo: repo, Catalog: s.groups})
 		if err != nil {
-			return out, false // cancelled: run reports it
+			return out, true // cancelled: run reports it
 		}
 		ref := descriptor.Ref{Kind: d.Kind(), Namespace: d.Namespace(), Name: d.Name()}
 		out = append(out, scorereport.Entity{Ref: ref.String(), Path: shown, Line: d.Line, Scorecards: results})
 	}
-	return out, false
+	return out, true
 }
 
 // repoFacts gathers the facts of the repository holding path, warning
@@ -285,14 +298,4 @@ func (s *scorer) warn(key, msg string) {
 		s.warned[key] = true
 		fmt.Fprintf(s.stderr, "portico: %s\n", msg)
 	}
-}
-
-func countTrue(bs []bool) int {
-	n := 0
-	for _, b := range bs {
-		if b {
-			n++
-		}
-	}
-	return n
 }
