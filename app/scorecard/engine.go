@@ -92,8 +92,8 @@ func New(ctx context.Context, fsys fs.FS, opts ...Option) (*Engine, error) {
 		return nil, fmt.Errorf("load scorecards: %w", err)
 	}
 	c := ast.NewCompiler().WithDefaultRegoVersion(ast.RegoV1).WithCapabilities(sb.Capabilities())
-	if c.Compile(modules); c.Failed() {
-		return nil, fmt.Errorf("compile scorecards: %w", c.Errors)
+	if err := compileModules(c, modules); err != nil {
+		return nil, err
 	}
 	e := &Engine{cards: cards, compiler: c, caps: sb.Capabilities(), timeout: cfg.timeout}
 	if e.timeout <= 0 {
@@ -111,6 +111,21 @@ func New(ctx context.Context, fsys fs.FS, opts ...Option) (*Engine, error) {
 		return nil, err
 	}
 	return e, nil
+}
+
+// compileModules runs OPA's compiler, which panics on some malformed
+// sources (the fuzz corpus holds one): a scorecard from a repository must
+// not bring down the process that loads it.
+func compileModules(c *ast.Compiler, modules map[string]*ast.Module) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("compile scorecards: the Rego compiler failed on them: %v", r)
+		}
+	}()
+	if c.Compile(modules); c.Failed() {
+		return fmt.Errorf("compile scorecards: %w", c.Errors)
+	}
+	return nil
 }
 
 func (e *Engine) prepare(ctx context.Context, query *ast.Term) (rego.PreparedEvalQuery, error) {

@@ -134,8 +134,15 @@ func (e *Engine) eval(ctx context.Context, q rego.PreparedEvalQuery, input ast.V
 	return t, err
 }
 
-// evalQuery runs a prepared query and returns its one value.
-func evalQuery(ctx context.Context, q rego.PreparedEvalQuery, input ast.Value) (*ast.Term, error) {
+// evalQuery runs a prepared query and returns its one value. The
+// evaluator shares code with the compiler, which panics on some hostile
+// sources: a panic is an error of the evaluation, not of the process.
+func evalQuery(ctx context.Context, q rego.PreparedEvalQuery, input ast.Value) (_ *ast.Term, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("evaluate: the Rego evaluator failed: %v", r)
+		}
+	}()
 	cancel := topdown.NewCancel()
 	stop := context.AfterFunc(ctx, cancel.Cancel)
 	defer stop()
