@@ -28,6 +28,20 @@ type edge struct {
 	// what breaks is that implementation, so the API's other providers
 	// are not affected.
 	implemented bool
+	// Keys built once at link time: the walk and the sort would
+	// otherwise build them for every edge of every graph.
+	toKey, sortKey, viaKey string
+}
+
+// newEdge is the edge along which a change to e's other end affects the
+// entity affected.
+func newEdge(affected string, e Edge, implemented bool) edge {
+	ed := edge{affected: affected, Edge: e, implemented: implemented, toKey: Key(e.To)}
+	ed.sortKey = Key(e.From) + "\x00" + ed.toKey + "\x00" + e.Field + "\x00"
+	if e.Via != (descriptor.Ref{}) {
+		ed.viaKey = Key(e.Via)
+	}
+	return ed
 }
 
 // reversed reports whether the entity affected is the one named (To)
@@ -64,9 +78,9 @@ func (c *Catalog) link() {
 			if !holderAffected {
 				changed, affected = affected, changed
 			}
-			c.affects[changed] = append(c.affects[changed], edge{affected: affected, Edge: e})
+			c.affects[changed] = append(c.affects[changed], newEdge(affected, e, false))
 			if rel.Field == "spec.providesApis" {
-				c.affects[affected] = append(c.affects[affected], edge{affected: changed, Edge: e, implemented: true})
+				c.affects[affected] = append(c.affects[affected], newEdge(changed, e, true))
 			}
 		}
 	}
@@ -100,7 +114,7 @@ func (c *Catalog) linkConsumers() {
 					continue
 				}
 				e.Via = p
-				c.affects[Key(p)] = append(c.affects[Key(p)], edge{affected: Key(e.From), Edge: e})
+				c.affects[Key(p)] = append(c.affects[Key(p)], newEdge(Key(e.From), e, false))
 			}
 		}
 	}
@@ -125,10 +139,11 @@ func (c *Catalog) Dependents(refs ...descriptor.Ref) []descriptor.Ref {
 // Graph is the blast radius of a change: the changed entities, those
 // affected, and the relations that connect them.
 type Graph struct {
-	Roots []descriptor.Ref // the changed entities, as given
-	Nodes []descriptor.Ref // every entity of the graph, roots first, then by key
-	Edges []Edge           // relations along which the change spreads, sorted
-	root  map[string]bool
+	Roots    []descriptor.Ref // the changed entities, as given
+	Nodes    []descriptor.Ref // every entity of the graph, roots first, then by key
+	Edges    []Edge           // relations along which the change spreads, sorted
+	edgeKeys []string         // the sort key of each of Edges, until order sorts them
+	root     map[string]bool
 	// tree is the first path found to each affected entity: for each
 	// entity, the ones first reached from it, for the text rendering.
 	tree map[string][]child
@@ -194,11 +209,13 @@ func (g *Graph) follow(c *Catalog, v visit, e edge) (visit, bool) {
 	if v.walk == walkImplemented && e.Field == "spec.providesApis" && !e.implemented {
 		return visit{}, false // another provider of the API: unaffected
 	}
-	drawn := e.Edge
-	if c.Has(drawn.To) {
-		drawn.Via = descriptor.Ref{} // the API is drawn: the relation says it all
+	drawn, key := e.Edge, e.sortKey+e.viaKey
+	if _, held := c.entities[e.toKey]; held {
+		// The API is drawn: the relation says it all.
+		drawn.Via, key = descriptor.Ref{}, e.sortKey
 	}
 	g.Edges = append(g.Edges, drawn)
+	g.edgeKeys = append(g.edgeKeys, key)
 	next := visit{key: e.affected, walk: walkAll}
 	if e.implemented {
 		next.walk = walkImplemented
@@ -255,29 +272,23 @@ func (g *Graph) order() {
 	for _, k := range rest {
 		g.Nodes = append(g.Nodes, g.refs[k])
 	}
-	sort.Slice(g.Edges, func(i, j int) bool {
-		a, b := g.Edges[i], g.Edges[j]
-		if Key(a.From) != Key(b.From) {
-			return Key(a.From) < Key(b.From)
-		}
-		if Key(a.To) != Key(b.To) {
-			return Key(a.To) < Key(b.To)
-		}
-		if a.Field != b.Field {
-			return a.Field < b.Field
-		}
-		return Key(a.Via) < Key(b.Via)
-	})
-	g.Edges = dedupe(g.Edges)
+	g.sortEdges()
 }
 
-func dedupe(es []Edge) []Edge {
-	out := es[:0]
-	for i, e := range es {
-		if i > 0 && Key(e.From) == Key(es[i-1].From) && Key(e.To) == Key(es[i-1].To) && e.Field == es[i-1].Field && Key(e.Via) == Key(es[i-1].Via) {
+// sortEdges sorts the edges by their ends, field and provider (the keys
+// follow built) and drops the repeats.
+func (g *Graph) sortEdges() {
+	idx := make([]int, len(g.Edges))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.Slice(idx, func(a, b int) bool { return g.edgeKeys[idx[a]] < g.edgeKeys[idx[b]] })
+	out := make([]Edge, 0, len(idx))
+	for i, j := range idx {
+		if i > 0 && g.edgeKeys[j] == g.edgeKeys[idx[i-1]] {
 			continue
 		}
-		out = append(out, e)
+		out = append(out, g.Edges[j])
 	}
-	return out
+	g.Edges, g.edgeKeys = out, nil
 }
