@@ -15,6 +15,12 @@
 // There is no worktree. A Store is the single writer of its repository in
 // this process; go-git repositories are not safe for concurrent use, and
 // two Stores (or two processes) on one repository would race on its branch.
+// Every name that becomes a path follows GitHub's rules (owners and
+// repositories) or Backstage's (entities), and no path git fsck refuses
+// (.git in any spelling, .gitmodules, ...) is ever written, so that the
+// repository stays clonable and a remote with receive.fsckObjects takes
+// it. A Location entity whose targets leave its repository or its
+// organisation (descriptor.CheckLocation) is not recorded.
 // Under .portico/ the repository also records when sources were removed
 // (a sync read before then is refused) and each GitHub repository id's
 // current name (a renamed source takes its old name's entities over).
@@ -30,6 +36,6 @@
 // that changed since its last load) builds an in-memory Catalog at any
 // revision, which answers whether an entity exists (the reference check of
 // validate) and which entities a change affects (Dependents, Graph,
-// BlastRadius). Log and Diff read the history: the commits that changed an
+// BlastRadius), through providers to the consumers of their APIs. Log and Diff read the history: the commits that changed an
 // entity, and what changed between two revisions.
 package catalog
