@@ -67,3 +67,36 @@ func TestLocationScopeOfSource(t *testing.T) {
 		}
 	}
 }
+
+// TestSyncDropsARecordedUnsafeLocation: a Location recorded before
+// targets were checked (here: recorded while its host was allowed) goes
+// when its source's next sync refuses it, instead of staying for good; a
+// refused change to a safe recorded Location keeps the safe version.
+func TestSyncDropsARecordedUnsafeLocation(t *testing.T) {
+	t.Parallel()
+	_, dir := openTemp(t)
+	loose, err := Open(dir, WithLocationHosts([]string{"evil.example.com"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustSync(t, loose, source("acme/web", sha('a'), map[string]string{
+		"a.yaml": location("unsafe", "https://evil.example.com/x.yaml"),
+		"b.yaml": location("safe", "./x.yaml"),
+	}))
+	loose.Wait()
+	strict, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(strict.Wait)
+	res := mustSync(t, strict, source("acme/web", sha('b'), map[string]string{
+		"a.yaml": location("unsafe", "https://evil.example.com/y.yaml"),
+		"b.yaml": location("safe", "file:///etc/passwd"),
+	}))
+	if fmt.Sprint(res.Deleted) != "[catalog/default/location/unsafe.yaml]" || len(res.Invalid) != 2 {
+		t.Errorf("deleted %v, invalid %+v; want the unsafe record deleted and both refused", res.Deleted, res.Invalid)
+	}
+	if got := gitCLI(t, dir, "show", "main:catalog/default/location/safe.yaml"); !strings.Contains(got, "./x.yaml") {
+		t.Errorf("the safe version did not stay:\n%s", got)
+	}
+}

@@ -152,6 +152,9 @@ func (p *plan) entities() error {
 		}
 		if fs := descriptor.CheckLocation(e.Document, p.s.locationScope(p.src, e.Path)); len(fs) > 0 {
 			p.invalid(e, fs...)
+			if err := p.dropUnsafeLocation(e); err != nil {
+				return err
+			}
 			continue
 		}
 		cp, err := e.entityPath()
@@ -227,6 +230,34 @@ func (p *plan) invalid(e Entity, extra ...descriptor.Finding) {
 			p.declared[cp] = old
 		}
 	}
+}
+
+// dropUnsafeLocation undoes invalid's keeping of the recorded version of
+// a refused Location when that version leads outside its scope too: one
+// recorded before targets were checked must not stay for good.
+func (p *plan) dropUnsafeLocation(e Entity) error {
+	cp, err := e.entityPath()
+	if err != nil {
+		return nil
+	}
+	old, kept := p.declared[cp]
+	if !kept {
+		return nil
+	}
+	h, err := p.trees.lookup(p.root, cp)
+	if err != nil || h.IsZero() {
+		return err
+	}
+	data, err := p.s.readBlob(h)
+	if err != nil {
+		return err
+	}
+	for _, d := range descriptor.Parse(data, 0).Documents {
+		if len(descriptor.CheckLocation(d, p.s.locationScope(p.src, old.sourcePath))) > 0 {
+			delete(p.declared, cp)
+		}
+	}
+	return nil
 }
 
 // deletions removes the entities the source no longer declares, except
