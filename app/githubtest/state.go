@@ -64,6 +64,8 @@ type repo struct {
 	parent        *repo // the repository this one is a fork of
 	dir           string
 	collaborators map[string]string // login -> admin, maintain, write, triage, read
+	protected     map[string]bool   // branch -> protected (ProtectBranch)
+	languages     map[string]int    // language -> bytes (SetLanguages)
 	issues        map[int]*issue
 	nextNumber    int
 	created       time.Time
