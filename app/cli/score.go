@@ -34,8 +34,11 @@ type ScoreOptions struct {
 }
 
 func runScoreCmd(ctx context.Context, args []string, stdio IO) (int, error) {
+	if len(args) > 0 && args[0] == "report" {
+		return runScoreReportCmd(ctx, args[1:], stdio) // a directory named report is ./report
+	}
 	opts := ScoreOptions{}
-	fs := newFlagSet("score", "score [flags] [PATH...]   (files, directories, - for stdin; default .)", stdio.Err)
+	fs := newFlagSet("score", "score [flags] [PATH...]   (files, directories, - for stdin; default .)\n       portico score report --catalog SRC [--format text|json|markdown|html]", stdio.Err)
 	fs.StringVar(&opts.Format, "format", "text", "output format: "+strings.Join(scorereport.Formats, ", "))
 	fs.StringVar(&opts.ScorecardsDir, "scorecards", "", "directory of Rego scorecards replacing the embedded defaults")
 	fs.StringVar(&opts.FailBelow, "fail-below", "", "exit 1 when an entity is below LEVEL (or SCORECARD:LEVEL) on a scorecard that has that level")
