@@ -19,25 +19,37 @@ const fetchParallelism = 4
 // lists at most 3,000 files of a pull request anyway.
 const maxChangedDescriptors = 1000
 
-// changedDescriptors lists the descriptor files the pull requests add or
-// modify, without duplicates.
-func (r *Runner) changedDescriptors(ctx context.Context, repo Repo, numbers []int) ([]string, error) {
-	seen := map[string]bool{}
-	var out []string
-	for _, n := range numbers {
+// changes lists the files the pull requests change, the first pull
+// request's first: they share a head, so their changes differ only by
+// their bases.
+func changes(ctx context.Context, repo Repo, numbers []int) ([][]Change, error) {
+	out := make([][]Change, len(numbers))
+	for i, n := range numbers {
 		files, err := repo.ChangedFiles(ctx, n)
 		if err != nil {
 			return nil, err
 		}
-		for _, p := range files {
-			if r.matcher.Match(p) && !seen[p] && len(out) < maxChangedDescriptors {
+		out[i] = files
+	}
+	return out, nil
+}
+
+// changedDescriptors lists the descriptor files the pull requests add,
+// modify or rename, without duplicates.
+func (r *Runner) changedDescriptors(changed [][]Change) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, files := range changed {
+		for _, f := range files {
+			p := f.Path
+			if f.Status != "removed" && r.matcher.Match(p) && !seen[p] && len(out) < maxChangedDescriptors {
 				seen[p] = true
 				out = append(out, p)
 			}
 		}
 	}
 	slices.Sort(out)
-	return out, nil
+	return out
 }
 
 // fetched is one changed descriptor as read at the head commit: its
@@ -53,19 +65,19 @@ type fetched struct {
 // entities that another file of the change declares. A file that cannot
 // be read fails the job (it is retried); a file over the size cap is a
 // finding.
-func (r *Runner) validateChanges(ctx context.Context, repo Repo, sha string, numbers []int, chk *validate.Checker) (*result, error) {
-	paths, err := r.changedDescriptors(ctx, repo, numbers)
-	if err != nil {
-		return nil, err
-	}
+func (r *Runner) validateChanges(ctx context.Context, repo Repo, sha string, changed [][]Change, chk *validate.Checker) (*result, error) {
+	paths := r.changedDescriptors(changed)
 	got, err := fetchAll(ctx, repo, sha, paths, chk.MaxBytes())
 	if err != nil {
 		return nil, err
 	}
 	chk = chk.WithDeclared(declared(got, chk.MaxBytes()))
-	res := &result{}
+	res := &result{heads: map[string][]byte{}}
 	head := newHeadFiles(repo, sha)
 	for _, f := range got {
+		if f.refused == nil {
+			res.heads[f.path] = f.content
+		}
 		if f.refused == nil && descriptor.IsSkeleton(f.content) {
 			res.skeletons = append(res.skeletons, f.path)
 			continue

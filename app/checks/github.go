@@ -9,6 +9,8 @@ import (
 	"github.com/google/go-github/v62/github"
 
 	"github.com/portico-dev/portico/app/checkrun"
+	"github.com/portico-dev/portico/app/facts"
+	"github.com/portico-dev/portico/app/ghfacts"
 )
 
 // Clients gives the API client of an installation; *gh.Apps is one.
@@ -16,21 +18,36 @@ type Clients interface {
 	Installation(id int64) (*github.Client, error)
 }
 
-// Repo is what the check reads of a repository on GitHub.
+// Repo is what the check reads of a repository on GitHub, the facts that
+// scorecards judge included.
 type Repo interface {
-	// PullRequest returns a pull request's head commit and whether it is
-	// open.
-	PullRequest(ctx context.Context, number int) (head string, open bool, err error)
+	// PullRequest returns a pull request's head and base commits and
+	// whether it is open.
+	PullRequest(ctx context.Context, number int) (Pull, error)
 	// PullRequestsWithCommit lists the open pull requests whose head is sha.
 	PullRequestsWithCommit(ctx context.Context, sha string) ([]int, error)
-	// ChangedFiles lists the files a pull request adds, modifies or
-	// renames (removed files are left out), following pagination.
-	ChangedFiles(ctx context.Context, number int) ([]string, error)
+	// ChangedFiles lists every file a pull request changes, removed ones
+	// included, following pagination (GitHub lists at most 3,000).
+	ChangedFiles(ctx context.Context, number int) ([]Change, error)
 	// File reads a file at ref; its size comes with it. A file too large
 	// for the API to return inline has no content. A missing file is an
 	// error wrapping fs.ErrNotExist, a directory one wrapping
 	// fs.ErrInvalid.
 	File(ctx context.Context, path, ref string) (content []byte, size int64, err error)
+	facts.Remote
+}
+
+// Pull is a pull request as the check needs it.
+type Pull struct {
+	Head, Base string // commits
+	Open       bool
+}
+
+// Change is one file a pull request changes.
+type Change struct {
+	Path     string
+	Previous string // the path before a rename; "" otherwise
+	Status   string // GitHub's: added, removed, modified, renamed, copied, changed, unchanged
 }
 
 // GitHub connects the check to an installation: reads of a repository and
@@ -56,21 +73,22 @@ func (g *clientsGitHub) Repo(installation int64, owner, name string) (Repo, erro
 	if err != nil {
 		return nil, err
 	}
-	return &githubRepo{c: c, owner: owner, name: name}, nil
+	return &githubRepo{Remote: ghfacts.New(c, owner, name), c: c, owner: owner, name: name}, nil
 }
 
 // githubRepo is Repo over go-github.
 type githubRepo struct {
+	*ghfacts.Remote
 	c           *github.Client
 	owner, name string
 }
 
-func (r *githubRepo) PullRequest(ctx context.Context, number int) (string, bool, error) {
+func (r *githubRepo) PullRequest(ctx context.Context, number int) (Pull, error) {
 	pr, _, err := r.c.PullRequests.Get(ctx, r.owner, r.name, number)
 	if err != nil {
-		return "", false, fmt.Errorf("pull request #%d: %w", number, err)
+		return Pull{}, fmt.Errorf("pull request #%d: %w", number, err)
 	}
-	return pr.GetHead().GetSHA(), pr.GetState() == "open", nil
+	return Pull{Head: pr.GetHead().GetSHA(), Base: pr.GetBase().GetSHA(), Open: pr.GetState() == "open"}, nil
 }
 
 func (r *githubRepo) PullRequestsWithCommit(ctx context.Context, sha string) ([]int, error) {
@@ -87,8 +105,8 @@ func (r *githubRepo) PullRequestsWithCommit(ctx context.Context, sha string) ([]
 	return out, nil
 }
 
-func (r *githubRepo) ChangedFiles(ctx context.Context, number int) ([]string, error) {
-	var out []string
+func (r *githubRepo) ChangedFiles(ctx context.Context, number int) ([]Change, error) {
+	var out []Change
 	opts := &github.ListOptions{PerPage: 100}
 	for {
 		files, resp, err := r.c.PullRequests.ListFiles(ctx, r.owner, r.name, number, opts)
@@ -96,9 +114,7 @@ func (r *githubRepo) ChangedFiles(ctx context.Context, number int) ([]string, er
 			return nil, fmt.Errorf("files of pull request #%d: %w", number, err)
 		}
 		for _, f := range files {
-			if f.GetStatus() != "removed" {
-				out = append(out, f.GetFilename())
-			}
+			out = append(out, Change{Path: f.GetFilename(), Previous: f.GetPreviousFilename(), Status: f.GetStatus()})
 		}
 		if resp.NextPage == 0 {
 			return out, nil

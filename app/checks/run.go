@@ -43,6 +43,10 @@ type Runner struct {
 	locationServer string
 	locationHosts  []string
 	docsBase       string // "": report.DocsBase
+	// Scorecards: none when scorecards is nil, see WithScorecards.
+	scorecards Scorecards
+	failBelow  string
+	facts      *factsCache
 }
 
 // NewRunner returns a Runner that reads pull requests and publishes check
@@ -154,11 +158,19 @@ func (r *Runner) evaluate(ctx context.Context, repo Repo, a CheckArgs, numbers [
 	if cat != nil {
 		chk = chk.WithReferences(validate.References{Catalog: cat})
 	}
-	res, err := r.validateChanges(ctx, repo, a.HeadSHA, numbers, chk)
+	changed, err := changes(ctx, repo, numbers)
+	if err != nil {
+		return checkrun.Output{}, err
+	}
+	res, err := r.validateChanges(ctx, repo, a.HeadSHA, changed, chk)
 	if err != nil {
 		return checkrun.Output{}, err
 	}
 	res.catalog = cat
+	if res.scores, err = r.score(ctx, repo, scoreJob{a: a, numbers: numbers, changes: firstOf(changed), cat: cat, maxBytes: chk.MaxBytes()}, res); err != nil {
+		return checkrun.Output{}, err
+	}
+	logScores(log, res.scores)
 	var docs []policy.RuleDoc
 	if pol != nil {
 		docs = pol.RuleDocs()
@@ -193,15 +205,15 @@ func (r *Runner) current(ctx context.Context, repo Repo, a CheckArgs, log *slog.
 	if a.Rerun || a.Number == 0 {
 		return nil
 	}
-	head, open, err := repo.PullRequest(ctx, a.Number)
+	pr, err := repo.PullRequest(ctx, a.Number)
 	if err != nil {
 		return err
 	}
-	if head == a.HeadSHA && open {
+	if pr.Head == a.HeadSHA && pr.Open {
 		return nil
 	}
-	why := fmt.Sprintf("pull request #%d moved on to %s", a.Number, head)
-	if !open {
+	why := fmt.Sprintf("pull request #%d moved on to %s", a.Number, pr.Head)
+	if !pr.Open {
 		why = fmt.Sprintf("pull request #%d is closed", a.Number)
 	}
 	log.Info("check superseded: nothing published", "reason", why)
@@ -217,4 +229,6 @@ type result struct {
 	// skeletons are the changed template skeletons, not checked
 	// (descriptor.IsSkeleton).
 	skeletons []string
+	heads     map[string][]byte // changed descriptors as read at the head, by path
+	scores    *scores           // nil: no scorecard section
 }

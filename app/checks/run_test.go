@@ -1,6 +1,7 @@
 package checks
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/portico-dev/portico/app/checkrun"
 	"github.com/portico-dev/portico/app/checkrun/checkruntest"
+	"github.com/portico-dev/portico/app/facts"
 	"github.com/portico-dev/portico/app/jobs"
 	"github.com/portico-dev/portico/app/platform"
 )
@@ -27,6 +29,14 @@ type fakeRepo struct {
 	files      map[string]string // changed files and their content at the head
 	withCommit []int             // open pull requests whose head is the commit
 	movesTo    string            // a push makes this the head once the files are listed
+	// For scorecards: the files at the base that differ, each file's
+	// change status (default modified), the head tree's other files.
+	baseSHA  string
+	atBase   map[string]string
+	status   map[string]string
+	others   map[string]string // files the change does not touch, same at base and head
+	branch   string
+	protects bool
 
 	mu    sync.Mutex
 	reads []string
@@ -38,11 +48,11 @@ func (f *fakeRepo) read(what string) {
 	f.reads = append(f.reads, what)
 }
 
-func (f *fakeRepo) PullRequest(_ context.Context, n int) (string, bool, error) {
+func (f *fakeRepo) PullRequest(_ context.Context, n int) (Pull, error) {
 	f.read(fmt.Sprintf("pull %d", n))
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return f.head, f.open, nil
+	return Pull{Head: f.head, Base: f.baseSHA, Open: f.open}, nil
 }
 
 func (f *fakeRepo) PullRequestsWithCommit(_ context.Context, sha string) ([]int, error) {
@@ -50,19 +60,44 @@ func (f *fakeRepo) PullRequestsWithCommit(_ context.Context, sha string) ([]int,
 	return f.withCommit, nil
 }
 
-func (f *fakeRepo) ChangedFiles(_ context.Context, n int) ([]string, error) {
+func (f *fakeRepo) ChangedFiles(_ context.Context, n int) ([]Change, error) {
 	f.read(fmt.Sprintf("files %d", n))
 	if f.movesTo != "" {
 		f.mu.Lock()
 		f.head = f.movesTo
 		f.mu.Unlock()
 	}
-	return slices.Sorted(maps.Keys(f.files)), nil
+	var out []Change
+	for _, p := range slices.Sorted(maps.Keys(f.files)) {
+		out = append(out, Change{Path: p, Status: cmp.Or(f.status[p], "modified")})
+	}
+	return out, nil
 }
+
+func (f *fakeRepo) Tree(_ context.Context, sha string, recursive bool) ([]facts.TreeEntry, bool, error) {
+	f.read("tree " + sha)
+	var out []facts.TreeEntry
+	for _, p := range slices.Concat(slices.Collect(maps.Keys(f.files)), slices.Collect(maps.Keys(f.others))) {
+		out = append(out, facts.TreeEntry{Path: p, Type: "blob"})
+	}
+	return out, false, nil
+}
+
+func (f *fakeRepo) DefaultBranch(context.Context) (string, error) { return f.branch, nil }
+func (f *fakeRepo) Protected(context.Context, string) (bool, error) {
+	return f.protects, nil
+}
+func (f *fakeRepo) Languages(context.Context) ([]string, error) { return nil, nil }
 
 func (f *fakeRepo) File(_ context.Context, path, ref string) ([]byte, int64, error) {
 	f.read("file " + path)
 	c, ok := f.files[path]
+	if ref == f.baseSHA && f.baseSHA != "" {
+		c, ok = f.atBase[path]
+	}
+	if o, in := f.others[path]; in {
+		c, ok = o, true
+	}
 	if !ok {
 		return nil, 0, fmt.Errorf("%s: %w", path, fs.ErrNotExist)
 	}

@@ -21,7 +21,16 @@ const summaryReserve = 512
 func (r *Runner) output(res *result) checkrun.Output {
 	s := res.summary
 	out := checkrun.Output{Conclusion: conclusion(s), Annotations: annotations(res.rules, res.files), SeeAll: seeAll}
+	scored := scoreSection(res.scores)
+	if res.scores != nil && len(res.scores.gate.below(res.scores)) > 0 {
+		out.Conclusion = checkrun.Failed
+	}
 	switch {
+	case s.Files == 0 && scored != "":
+		out.Title = "No catalog descriptor changed; " + scoreTitle(res.scores)
+		out.Summary = "This pull request changes no catalog descriptor (`catalog-info.yaml`, `*.catalog.yaml`), but it changes the repository that the scorecards judge.\n\n" +
+			scored + skeletonNote(res.skeletons)
+		return out
 	case s.Files == 0:
 		out.Title = "No catalog descriptor changed"
 		out.Summary = "This pull request changes no catalog descriptor (`catalog-info.yaml`, `*.catalog.yaml`), so there is nothing for portico to check.\n" +
@@ -32,7 +41,7 @@ func (r *Runner) output(res *result) checkrun.Output {
 	default:
 		out.Title = fmt.Sprintf("%s, %s in %s", plural(s.Errors, "error", "errors"), plural(s.Warnings, "warning", "warnings"), plural(s.Files, "descriptor", "descriptors"))
 	}
-	entities := entityTable(res.files, entitiesBudget) + blastRadius(res)
+	entities := entityTable(res.files, entitiesBudget) + blastRadius(res) + scored
 	md := report.NewMarkdownSummary(CheckName, checkrun.SummaryLimit-summaryReserve-len(entities)).WithRules(res.rules)
 	for _, f := range res.files {
 		md.Add(f)
