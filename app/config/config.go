@@ -39,6 +39,8 @@ type Config struct {
 	Jobs     Jobs     `yaml:"jobs"`
 	Checks   Checks   `yaml:"checks"`
 	Policy   Policy   `yaml:"policy"`
+	// Scorecards tunes the pull request check's scorecard section.
+	Scorecards Scorecards `yaml:"scorecards"`
 
 	// InsecureSkipSignature accepts webhooks without checking
 	// X-Hub-Signature-256. Development only: Warnings reports it.

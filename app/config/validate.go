@@ -26,6 +26,7 @@ func (c *Config) Validate() error {
 		c.Jobs.validate(),
 		c.Checks.validate(),
 		c.Policy.validate(),
+		c.Scorecards.validate(),
 	)
 }
 
