@@ -32,6 +32,7 @@ type Clients interface {
 type Source struct {
 	repo    string // owner/name, or "" for a fixed bundle
 	fixed   *policy.Engine
+	fsys    fs.FS // a fixed bundle's files; nil for the embedded one
 	clients Clients
 	opts    []policy.Option
 
@@ -43,6 +44,7 @@ type Source struct {
 // Fixed returns a Source that always gives the bundle in fsys: the embedded
 // defaults, or a local directory, compiled with opts.
 func Fixed(ctx context.Context, fsys fs.FS, opts ...policy.Option) (*Source, error) {
+	given := fsys
 	if fsys == nil {
 		fsys = policies.FS
 	}
@@ -50,7 +52,7 @@ func Fixed(ctx context.Context, fsys fs.FS, opts ...policy.Option) (*Source, err
 	if err != nil {
 		return nil, fmt.Errorf("platform policies: %w", err)
 	}
-	return &Source{fixed: eng}, nil
+	return &Source{fixed: eng, fsys: given}, nil
 }
 
 // Repository returns a Source that reads policies/ from the default branch
