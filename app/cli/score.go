@@ -30,6 +30,7 @@ type ScoreOptions struct {
 	MaxBytes      int64
 	Workers       int
 	Output        string
+	Levels        string // also write each entity's level per scorecard here, as JSON
 	Catalog       string // central catalog: bare owner names must be its groups
 }
 
@@ -46,6 +47,7 @@ func runScoreCmd(ctx context.Context, args []string, stdio IO) (int, error) {
 	fs.Int64Var(&opts.MaxBytes, "max-bytes", descriptor.DefaultMaxBytes, "refuse descriptor files larger than this")
 	fs.IntVar(&opts.Workers, "workers", 0, "files scored in parallel (default: number of CPUs)")
 	fs.StringVar(&opts.Output, "output", "", "write the report to this file instead of standard output")
+	fs.StringVar(&opts.Levels, "levels", "", "also write each entity's level per scorecard to this file, as one line of JSON (the Action's levels output)")
 	fs.StringVar(&opts.Catalog, "catalog", "", "central catalog (local repository, owner/name or Git URL): a bare owner name counts as a group only when it is one of its groups")
 	paths, err := parseArgs(fs, args)
 	if err != nil {
@@ -91,6 +93,9 @@ func RunScore(ctx context.Context, opts ScoreOptions, stdio IO) (int, error) {
 	if cerr := closeOut(); err == nil {
 		err = cerr
 	}
+	if err == nil && opts.Levels != "" {
+		err = writeLevels(opts.Levels, entities)
+	}
 	if err != nil {
 		return ExitUsage, err
 	}
@@ -101,6 +106,21 @@ func RunScore(ctx context.Context, opts ScoreOptions, stdio IO) (int, error) {
 		return ExitFindings, nil
 	}
 	return ExitOK, nil
+}
+
+func writeLevels(path string, entities []scorereport.Entity) error {
+	out, closeOut, err := openOutput(path, nil)
+	if err != nil {
+		return err
+	}
+	err = scorereport.WriteLevels(out, entities)
+	if cerr := closeOut(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("write levels: %w", err)
+	}
+	return nil
 }
 
 // loadScorecards compiles the scorecards of dir, or the embedded ones,
