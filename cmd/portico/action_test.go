@@ -5,6 +5,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -23,6 +24,7 @@ type action struct {
 		Using string `yaml:"using"`
 		Steps []struct {
 			ID    string            `yaml:"id"`
+			If    string            `yaml:"if"`
 			Uses  string            `yaml:"uses"`
 			Run   string            `yaml:"run"`
 			Shell string            `yaml:"shell"`
@@ -82,7 +84,7 @@ func runAction(t *testing.T, workspace string, inputs map[string]string) (output
 		return expr.ReplaceAllStringFunc(s, func(m string) string { return ctx(expr.FindStringSubmatch(m)[1]) })
 	}
 	for i, st := range a.Runs.Steps {
-		if st.Uses != "" {
+		if st.Uses != "" || !stepRuns(t, st.If, failed, ctx) {
 			continue
 		}
 		if strings.Contains(st.Run, "${{") {
@@ -105,7 +107,6 @@ func runAction(t *testing.T, workspace string, inputs map[string]string) (output
 		if err != nil {
 			t.Logf("step %d (%s) failed: %v\n%s", i, st.ID, err, out)
 			failed = true
-			break
 		}
 	}
 	outputs = map[string]string{}
@@ -116,12 +117,55 @@ func runAction(t *testing.T, workspace string, inputs map[string]string) (output
 	return outputs, string(s), failed
 }
 
+// stepRuns evaluates a step's if: as the runner does, for the
+// expressions action.yml uses: terms joined by &&, each a status
+// function or inputs.NAME == 'value' (case-insensitive, as GitHub
+// compares strings). No if: is success().
+func stepRuns(t *testing.T, cond string, failed bool, ctx func(string) string) bool {
+	t.Helper()
+	cond = strings.TrimSpace(cond)
+	if m := regexp.MustCompile(`^\$\{\{(.*)\}\}$`).FindStringSubmatch(cond); m != nil {
+		cond = m[1]
+	}
+	if cond == "" {
+		return !failed
+	}
+	eq := regexp.MustCompile(`^(inputs\.[a-z_-]+) == '([^']*)'$`)
+	runs, status := true, false
+	for _, term := range strings.Split(cond, "&&") {
+		term = strings.TrimSpace(term)
+		switch m := eq.FindStringSubmatch(term); {
+		case term == "!cancelled()" || term == "always()":
+			status = true
+		case term == "success()":
+			status, runs = true, runs && !failed
+		case m != nil:
+			runs = runs && strings.EqualFold(ctx(m[1]), m[2])
+		default:
+			t.Fatalf("step condition %q: the test runner does not know %q", cond, term)
+		}
+	}
+	return runs && (status || !failed) // without a status function, success() is implied
+}
+
+// readOutputs reads a GITHUB_OUTPUT file: name=value lines and the
+// multi-line form, name<<DELIMITER, the value's lines, DELIMITER.
 func readOutputs(t *testing.T, path string) map[string]string {
 	t.Helper()
 	data, _ := os.ReadFile(path)
 	m := map[string]string{}
-	for _, l := range strings.Split(string(data), "\n") {
-		if k, v, ok := strings.Cut(l, "="); ok {
+	lines := strings.Split(string(data), "\n")
+	for i := 0; i < len(lines); i++ {
+		if k, delim, ok := strings.Cut(lines[i], "<<"); ok && !strings.Contains(k, "=") {
+			end := slices.Index(lines[i+1:], delim)
+			if end < 0 {
+				t.Fatalf("GITHUB_OUTPUT: %s<<%s never ends", k, delim)
+			}
+			m[k] = strings.Join(lines[i+1:i+1+end], "\n")
+			i += end + 1
+			continue
+		}
+		if k, v, ok := strings.Cut(lines[i], "="); ok {
 			m[k] = v
 		}
 	}
