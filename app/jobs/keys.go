@@ -39,21 +39,24 @@ func (q *Queue) acquire(ctx context.Context, key string, jobID int64) (held bool
 	if key == "" {
 		return true, time.Time{}, nil
 	}
+	// fn's own variables: do may return on ctx's end while fn still runs.
+	var got bool
+	var lease time.Time
 	err = q.writer.do(ctx, 0, func(ctx context.Context, tx *sql.Tx) error {
 		now := time.Now()
-		until = now.Add(q.opts.KeyLease)
-		res, err := tx.ExecContext(ctx, acquireKey, key, jobID, until.UnixMilli(), now.UnixMilli())
+		lease = now.Add(q.opts.KeyLease)
+		res, err := tx.ExecContext(ctx, acquireKey, key, jobID, lease.UnixMilli(), now.UnixMilli())
 		if err != nil {
 			return err
 		}
 		n, err := res.RowsAffected()
-		held = n == 1
+		got = n == 1
 		return err
 	})
 	if err != nil {
 		return false, time.Time{}, fmt.Errorf("acquire key %s: %w", key, err)
 	}
-	return held, until, nil
+	return got, lease, nil
 }
 
 // renew extends jobID's lease on key to until; false means the job no
@@ -69,7 +72,12 @@ func (q *Queue) renew(ctx context.Context, key string, jobID int64, until time.T
 		held = n == 1
 		return err
 	})
-	return held, err
+	if err != nil {
+		// do may return on ctx's end while fn still runs: held is fn's
+		// until do returns nil.
+		return false, err
+	}
+	return held, nil
 }
 
 // releaseTx frees key if jobID still holds it.
