@@ -93,3 +93,26 @@ func TestScoreReportEmptyAndUsage(t *testing.T) {
 		}
 	}
 }
+
+// TestScoreReportFromGitHub reads the score files of a private central
+// catalog on (the fake) GitHub named owner/name, with GITHUB_TOKEN, as a
+// scheduled workflow publishing the page would.
+func TestScoreReportFromGitHub(t *testing.T) {
+	t.Parallel()
+	fake, token := fakeCatalogRepo(t)
+	central := sourceRepo(t, "https://github.com/acme/catalog", map[string]string{
+		"catalog/default/component/a.yaml":    fmt.Sprintf(catalogComponent, "a"),
+		"scorecards/default/component/a.json": recordedScore("component:default/a", "bronze", "has-ci"),
+	})
+	pushed := strings.Replace(fake.GitURL("acme", "catalog"), "://", "://x-access-token:"+token+"@", 1)
+	gitRun(t, central, "push", "-q", pushed, "main")
+	env := map[string]string{"GITHUB_SERVER_URL": fake.URL(), "GITHUB_TOKEN": token}
+	code, out := runMainEnv(t, env, "score", "report", "--catalog", "acme/catalog", "--format", "markdown")
+	if code != ExitOK || !strings.Contains(out, "| group:default/team-a | 1 | 0 | 1 | 0 | 0 |") || !strings.Contains(out, "(has-ci) | silver | 1 |") {
+		t.Errorf("exit %d:\n%s", code, out)
+	}
+	delete(env, "GITHUB_TOKEN")
+	if code, out := runMainEnv(t, env, "score", "report", "--catalog", "acme/catalog"); code != ExitUsage || strings.Contains(out, token) {
+		t.Errorf("private catalog without a token: exit %d\n%s", code, out)
+	}
+}
