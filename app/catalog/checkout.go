@@ -1,8 +1,11 @@
 package catalog
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/url"
 	"path/filepath"
 	"regexp"
@@ -20,7 +23,7 @@ import (
 // names it (a local checkout without one is local/<directory>), its HEAD
 // commit is the commit, and its descriptor files are the committed files
 // at HEAD for which match is true; the working tree is not read.
-func ReadCheckout(dir string, match func(path string) bool, maxBytes int64) (Source, error) {
+func ReadCheckout(ctx context.Context, dir string, match func(path string) bool, maxBytes int64) (Source, error) {
 	if maxBytes <= 0 {
 		maxBytes = descriptor.DefaultMaxBytes
 	}
@@ -41,7 +44,7 @@ func ReadCheckout(dir string, match func(path string) bool, maxBytes int64) (Sou
 	if err != nil {
 		return Source{}, fmt.Errorf("read HEAD of %s: %w", dir, err)
 	}
-	src.Entities, err = readDescriptors(c, match, maxBytes)
+	src.Entities, err = readDescriptors(ctx, c, match, maxBytes)
 	return src, err
 }
 
@@ -138,8 +141,10 @@ func localName(s string) string {
 // maxRepoName is GitHub's limit on the length of a repository name.
 const maxRepoName = 100
 
-// readDescriptors parses the descriptor files of a commit's tree.
-func readDescriptors(c *object.Commit, match func(string) bool, maxBytes int64) ([]Entity, error) {
+// readDescriptors parses the descriptor files of a commit's tree, their
+// placeholders resolved from the same tree: the commit is what is
+// recorded, not the working tree.
+func readDescriptors(ctx context.Context, c *object.Commit, match func(string) bool, maxBytes int64) ([]Entity, error) {
 	tree, err := c.Tree()
 	if err != nil {
 		return nil, fmt.Errorf("read tree of %s: %w", c.Hash, err)
@@ -157,10 +162,41 @@ func readDescriptors(c *object.Commit, match func(string) bool, maxBytes int64) 
 		if err != nil {
 			return err
 		}
-		out = append(out, ParseFile(f.Name, data, maxBytes)...)
-		return nil
+		ents, err := ParseFileIn(ctx, f.Name, data, maxBytes, treeFiles{tree})
+		out = append(out, ents...)
+		return err
 	})
 	return out, err
+}
+
+// treeFiles reads placeholders' files from a commit's tree.
+type treeFiles struct{ tree *object.Tree }
+
+// ReadFile reads name from the tree. A symbolic link or a submodule is
+// no file a placeholder may read (a link could lead out of the
+// repository); a directory is not found, as go-git finds no file there.
+func (t treeFiles) ReadFile(ctx context.Context, name string, limit int64) ([]byte, int64, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, 0, err
+	}
+	f, err := t.tree.File(name)
+	if errors.Is(err, object.ErrFileNotFound) || errors.Is(err, object.ErrDirectoryNotFound) || errors.Is(err, object.ErrEntryNotFound) {
+		return nil, 0, fmt.Errorf("%s: %w", name, fs.ErrNotExist)
+	}
+	if err != nil {
+		return nil, 0, fmt.Errorf("%s: %w: %w", name, fs.ErrInvalid, err)
+	}
+	if f.Mode != filemode.Regular && f.Mode != filemode.Executable {
+		return nil, 0, fmt.Errorf("%s: %w: not a regular file", name, fs.ErrInvalid)
+	}
+	if f.Size > limit {
+		return nil, f.Size, nil
+	}
+	data, err := readFile(f)
+	if err != nil {
+		return nil, 0, fmt.Errorf("%w: %w", fs.ErrInvalid, err)
+	}
+	return data, f.Size, nil
 }
 
 func readFile(f *object.File) ([]byte, error) {

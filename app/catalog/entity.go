@@ -1,6 +1,8 @@
 package catalog
 
 import (
+	"bytes"
+	"context"
 	"fmt"
 
 	"github.com/portico-dev/portico/app/descriptor"
@@ -18,16 +20,41 @@ type Entity struct {
 // becomes one entity without a root that carries the file's findings, so
 // that the entities recorded from that file stay as they are.
 func ParseFile(path string, data []byte, maxBytes int64) []Entity {
+	out, _ := ParseFileIn(context.Background(), path, data, maxBytes, nil)
+	return out
+}
+
+// ParseFileIn is ParseFile for a file at path in a repository whose
+// files the $text, $json and $yaml placeholders read (nil: they stay as
+// written). They are resolved before validation, as Backstage does, so
+// the catalog records what Backstage would read: left as written, a
+// relative placeholder would be read relative to the central
+// repository's catalog/ directory. A placeholder that cannot be resolved
+// is a finding that makes its entity invalid; URL placeholders stay, for
+// Backstage to fetch. An error means files failed otherwise (an API
+// down): the caller retries rather than record a partial read.
+func ParseFileIn(ctx context.Context, path string, data []byte, maxBytes int64, files descriptor.Files) ([]Entity, error) {
 	f := descriptor.Parse(data, maxBytes)
 	var out []Entity
 	if len(f.Findings) > 0 {
 		out = append(out, Entity{Path: path, Document: &descriptor.Document{Findings: f.Findings}})
 	}
+	resolve := files != nil && mayHavePlaceholders(data)
 	for _, d := range f.Documents {
+		if resolve {
+			if err := descriptor.Resolve(ctx, d, path, files); err != nil {
+				return nil, fmt.Errorf("resolve placeholders of %s: %w", path, err)
+			}
+		}
 		descriptor.Validate(d)
 		out = append(out, Entity{Path: path, Document: d})
 	}
-	return out
+	return out, nil
+}
+
+// mayHavePlaceholders spares files without a placeholder key the walk.
+func mayHavePlaceholders(data []byte) bool {
+	return bytes.Contains(data, []byte("$text")) || bytes.Contains(data, []byte("$json")) || bytes.Contains(data, []byte("$yaml"))
 }
 
 // valid reports whether the entity can be recorded.

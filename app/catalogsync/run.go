@@ -165,6 +165,7 @@ func (r *Runner) read(ctx context.Context, c *github.Client, a SyncArgs) ([]cata
 		return nil, river.JobCancel(fmt.Errorf("tree of %s is too large to list", a.HeadSHA))
 	}
 	var out []catalog.Entity
+	files := newTreeFiles(c, a, tree.Entries)
 	n := 0
 	for _, e := range tree.Entries {
 		if e.GetType() != "blob" || !r.matcher.Match(e.GetPath()) {
@@ -181,7 +182,11 @@ func (r *Runner) read(ctx context.Context, c *github.Client, a SyncArgs) ([]cata
 		if err != nil {
 			return nil, fmt.Errorf("read %s: %w", e.GetPath(), err)
 		}
-		out = append(out, catalog.ParseFile(e.GetPath(), data, descriptor.DefaultMaxBytes)...)
+		ents, err := catalog.ParseFileIn(ctx, e.GetPath(), data, descriptor.DefaultMaxBytes, files)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ents...)
 	}
 	return out, nil
 }

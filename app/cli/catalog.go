@@ -83,7 +83,7 @@ func RunCatalogSync(ctx context.Context, opts CatalogSyncOptions, stdio IO) (int
 	defer done()
 	code := ExitOK
 	for _, dir := range opts.Sources {
-		src, err := catalog.ReadCheckout(dir, m.Match, opts.MaxBytes)
+		src, err := catalog.ReadCheckout(ctx, dir, m.Match, opts.MaxBytes)
 		if err != nil {
 			return ExitUsage, err
 		}
