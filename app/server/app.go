@@ -18,6 +18,7 @@ import (
 	"github.com/portico-dev/portico/app/platform"
 	"github.com/portico-dev/portico/app/policy"
 	"github.com/portico-dev/portico/app/redeliver"
+	"github.com/portico-dev/portico/app/scorecard"
 	"github.com/portico-dev/portico/app/webhook"
 )
 
@@ -44,6 +45,10 @@ func (s *Server) enterAppMode(ctx context.Context, cfg *config.Config) error {
 	if err != nil {
 		return err
 	}
+	cards, err := src.Scorecards(ctx, scorecard.WithAllowedBuiltins(cfg.Policy.AllowBuiltins...), scorecard.WithEvalTimeout(cfg.Policy.EvalTimeout))
+	if err != nil {
+		return err
+	}
 	var opts []webhook.Option
 	opts = append(opts, webhook.WithLogger(s.log), webhook.WithRegisterer(s.reg), webhook.WithIntake(s.intake))
 	if cfg.InsecureSkipSignature {
@@ -58,7 +63,8 @@ func (s *Server) enterAppMode(ctx context.Context, cfg *config.Config) error {
 		webhook: webhook.New(secret, s.queue, routes, opts...),
 		checks: checks.NewRunner(checks.FromClients(apps, cfg.GitHub.AppID), src, s.log).
 			WithCatalog(s.centralCatalog()).WithPublishing(publishing(cfg.Checks)).
-			WithLocations(webURL(cfg.GitHub.URL), cfg.Catalog.LocationHosts).WithDocsBase(cfg.DocsURL),
+			WithLocations(webURL(cfg.GitHub.URL), cfg.Catalog.LocationHosts).WithDocsBase(cfg.DocsURL).
+			WithScorecards(cards, cfg.Scorecards.FailBelow),
 		sync: catalogsync.NewRunner(apps, s.catalog, s.log).WithRegisterer(s.reg).WithReserve(apps).
 			WithChecks(checkrun.FromClients(apps, cfg.GitHub.AppID), publishing(cfg.Checks)),
 		repos:   catalogsync.NewDiscoverer(apps, s.queue, s.catalog, s.log),
