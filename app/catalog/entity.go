@@ -13,6 +13,9 @@ import (
 type Entity struct {
 	Path     string               // slash-separated path of the file in the source repository
 	Document *descriptor.Document // nil Root when the file could not be read
+	// Score is the entity's score file (Score, ScoreFile), nil when no
+	// scorecard applies; it counts only in a Scored Source.
+	Score []byte
 }
 
 // ParseFile reads a descriptor file of a source into its entities, each

@@ -95,7 +95,7 @@ func (o *op) owner(cp string) (string, error) {
 // finish writes the sources' new indexes and the Location when entities
 // came or went, then commits, unless nothing changed.
 func (s *Store) finish(ctx context.Context, o *op, indexes map[string]sourceIndex, res *Result, msg string) (Result, error) {
-	if len(res.Added)+len(res.Changed)+len(res.Deleted) == 0 {
+	if !res.changed() {
 		return *res, nil
 	}
 	if err := ctx.Err(); err != nil {

@@ -82,9 +82,13 @@ func (s *Store) remove(ctx context.Context, match func(string) bool) (Result, er
 		for cp := range ix {
 			res.Deleted = append(res.Deleted, cp)
 			o.changes[cp] = plumbing.ZeroHash
+			if err := o.dropScore(cp, &res); err != nil {
+				return Result{}, fmt.Errorf("remove %s: %w", r, err)
+			}
 		}
 	}
 	sort.Strings(res.Deleted)
+	sort.Strings(res.Scores)
 	return s.finish(ctx, o, emptied, &res, fmt.Sprintf("remove %s: -%d", namedRepos(repos), len(res.Deleted)))
 }
 

@@ -22,6 +22,12 @@ type Source struct {
 	// repository was removed from the catalog (a job that raced with the
 	// removal) is refused with ErrRemoved. Zero skips the check.
 	ReadAt time.Time
+	// Scored says the Entities carry their score files (Entity.Score,
+	// see Score): Sync writes each recorded entity's beside it when it
+	// changed, and removes the file of one that no scorecard judges any
+	// more. A source that was not scored leaves the recorded score files
+	// as they are. An entity that goes loses its score file either way.
+	Scored bool
 }
 
 // Result is what a sync or a removal did. Paths are catalog paths.
@@ -31,6 +37,7 @@ type Result struct {
 	Added     []string
 	Changed   []string
 	Deleted   []string
+	Scores    []string // score files written or removed (scorecards/...json)
 	Conflicts []Conflict
 	Invalid   []Invalid
 }
@@ -54,9 +61,23 @@ type Invalid struct {
 // Failed reports whether the sync left entities unrecorded.
 func (r Result) Failed() bool { return len(r.Conflicts) > 0 || len(r.Invalid) > 0 }
 
-// Summary is the change in the form of a commit message's counts.
+// Summary is the change in the form of a commit message's counts, with
+// the score files it wrote or removed when there are any.
 func (r Result) Summary() string {
-	return fmt.Sprintf("+%d ~%d -%d", len(r.Added), len(r.Changed), len(r.Deleted))
+	s := fmt.Sprintf("+%d ~%d -%d", len(r.Added), len(r.Changed), len(r.Deleted))
+	switch n := len(r.Scores); n {
+	case 0:
+		return s
+	case 1:
+		return s + ", 1 score"
+	default:
+		return fmt.Sprintf("%s, %d scores", s, n)
+	}
+}
+
+// changed reports whether the result has anything to commit.
+func (r Result) changed() bool {
+	return len(r.Added)+len(r.Changed)+len(r.Deleted)+len(r.Scores) > 0
 }
 
 // shortSHA abbreviates a commit id as git log --oneline does.

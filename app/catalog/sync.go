@@ -57,7 +57,9 @@ func (s *Store) sync(ctx context.Context, src Source) (Result, error) {
 	if err := p.entities(); err != nil {
 		return Result{}, fmt.Errorf("sync %s: %w", src.Repo, err)
 	}
-	p.deletions()
+	if err := p.deletions(); err != nil {
+		return Result{}, fmt.Errorf("sync %s: %w", src.Repo, err)
+	}
 	msg := fmt.Sprintf("sync %s@%s: %s", src.Repo, shortSHA(src.Commit), p.res.Summary())
 	if renamed != "" {
 		msg = fmt.Sprintf("sync %s@%s (renamed from %s): %s", src.Repo, shortSHA(src.Commit), renamed, p.res.Summary())
@@ -191,6 +193,9 @@ func (p *plan) entity(e Entity, cp string) error {
 		}
 	}
 	p.declared[cp] = indexEntry{sourcePath: e.Path, digest: d}
+	if err := p.score(e, cp); err != nil {
+		return err
+	}
 	if recorded && old == p.declared[cp] {
 		return nil
 	}
@@ -260,9 +265,9 @@ func (p *plan) dropUnsafeLocation(e Entity) error {
 	return nil
 }
 
-// deletions removes the entities the source no longer declares, except
-// those from files that could not be read.
-func (p *plan) deletions() {
+// deletions removes the entities the source no longer declares, and
+// their score files, except those from files that could not be read.
+func (p *plan) deletions() error {
 	paths := make([]string, 0, len(p.index))
 	for cp := range p.index {
 		paths = append(paths, cp)
@@ -279,5 +284,9 @@ func (p *plan) deletions() {
 		}
 		p.res.Deleted = append(p.res.Deleted, cp)
 		p.changes[cp] = plumbing.ZeroHash
+		if err := p.dropScore(cp, &p.res); err != nil {
+			return err
+		}
 	}
+	return nil
 }
