@@ -1,0 +1,279 @@
+package render
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"reflect"
+	"strings"
+	"sync"
+
+	"github.com/nikolalohinski/gonja/v2/builtins"
+	"github.com/nikolalohinski/gonja/v2/config"
+	"github.com/nikolalohinski/gonja/v2/exec"
+	"github.com/nikolalohinski/gonja/v2/loaders"
+	"github.com/nikolalohinski/gonja/v2/nodes"
+)
+
+// DefaultMaxOutputBytes caps what one RenderSkeleton call, or one string
+// that RenderValue renders, may produce when Options leaves it zero.
+const DefaultMaxOutputBytes = 64 << 20
+
+// maxRange bounds range(): a loop over more items than this is a template
+// bug, and gonja's own range leaks a goroutine when a loop stops early.
+const maxRange = 1_000_000
+
+// ErrOutputTooLarge is returned when rendering passes its output cap.
+var ErrOutputTooLarge = errors.New("rendered output exceeds its size cap")
+
+// jsOutputFilter is the filter wrapped around every printed expression so
+// that values print as JavaScript prints them (true, not True).
+const jsOutputFilter = "__portico_js"
+
+// Syntax is how a template's text is read: the settings of Backstage's
+// fetch:template that change the language rather than the files.
+type Syntax struct {
+	// CookiecutterCompat reads {{ }} instead of ${{ }} and adds jsonify.
+	CookiecutterCompat bool
+	// TrimBlocks and LStripBlocks are Nunjucks' trimBlocks and lstripBlocks.
+	TrimBlocks   bool
+	LStripBlocks bool
+}
+
+var (
+	envOnce              sync.Once
+	plainEnv, compatEnv *exec.Environment
+)
+
+func environments() (plain, compat *exec.Environment) {
+	envOnce.Do(func() {
+		plainEnv = newEnvironment(false)
+		compatEnv = newEnvironment(true)
+	})
+	return plainEnv, compatEnv
+}
+
+func newEnvironment(compat bool) *exec.Environment {
+	filters := exec.NewFilterSet(map[string]exec.FilterFunction{})
+	filters.Update(builtins.Filters)
+	for name, fn := range backstageFilters() {
+		filters.Register(name, fn) //nolint:errcheck // Replace below covers existing names
+		filters.Replace(name, fn)  //nolint:errcheck
+	}
+	filters.Register(jsOutputFilter, filterJSOutput) //nolint:errcheck
+	if compat {
+		filters.Register("jsonify", filterDump) //nolint:errcheck
+	}
+	globals := exec.EmptyContext().Update(builtins.GlobalFunctions).Update(builtins.GlobalVariables)
+	globals.Set("range", rangeFunction)
+	return &exec.Environment{
+		Context:           globals,
+		Filters:           filters,
+		Tests:             builtins.Tests,
+		ControlStructures: builtins.ControlStructures,
+		Methods:           builtins.Methods,
+	}
+}
+
+func (s Syntax) config() *config.Config {
+	c := config.New()
+	c.VariableStartString = "${{"
+	if s.CookiecutterCompat {
+		c.VariableStartString = "{{"
+	}
+	c.AutoEscape = false
+	c.KeepTrailingNewline = true
+	c.TrimBlocks = s.TrimBlocks
+	c.LeftStripBlocks = s.LStripBlocks
+	return c
+}
+
+func (s Syntax) env() *exec.Environment {
+	plain, compat := environments()
+	if s.CookiecutterCompat {
+		return compat
+	}
+	return plain
+}
+
+// compile parses text into a template whose printed expressions print as
+// JavaScript does.
+func compile(name, text string, syn Syntax) (t *exec.Template, err error) {
+	defer recoverInto(&err)
+	name = "/" + name
+	loader, err := loaders.NewMemoryLoader(map[string]string{name: text})
+	if err != nil {
+		return nil, err
+	}
+	t, err = exec.NewTemplate(name, syn.config(), loader, syn.env())
+	if err != nil {
+		return nil, parseError(err)
+	}
+	wrapOutputs(reflect.ValueOf(t.Root()), map[uintptr]bool{})
+	return t, nil
+}
+
+// parseError drops the template's whole source, which gonja puts in its
+// message, and keeps the parser's error with its line.
+func parseError(err error) error {
+	if strings.HasPrefix(err.Error(), "failed to parse template") {
+		if inner := errors.Unwrap(err); inner != nil {
+			return inner
+		}
+	}
+	return err
+}
+
+// wrapOutputs finds every printed expression in the tree under v, however
+// deep in control structures, and pipes it through jsOutputFilter.
+func wrapOutputs(v reflect.Value, seen map[uintptr]bool) {
+	switch v.Kind() {
+	case reflect.Pointer:
+		if v.IsNil() || seen[v.Pointer()] {
+			return
+		}
+		seen[v.Pointer()] = true
+		if v.CanInterface() {
+			if out, ok := v.Interface().(*nodes.Output); ok {
+				out.Expression = jsWrapped(out.Expression)
+				out.Alternative = jsWrapped(out.Alternative)
+				return
+			}
+		}
+		wrapOutputs(v.Elem(), seen)
+	case reflect.Interface:
+		if !v.IsNil() {
+			wrapOutputs(v.Elem(), seen)
+		}
+	case reflect.Struct:
+		for i := 0; i < v.NumField(); i++ {
+			wrapOutputs(v.Field(i), seen)
+		}
+	case reflect.Slice, reflect.Array:
+		for i := 0; i < v.Len(); i++ {
+			wrapOutputs(v.Index(i), seen)
+		}
+	case reflect.Map:
+		for it := v.MapRange(); it.Next(); {
+			wrapOutputs(it.Value(), seen)
+		}
+	}
+}
+
+func jsWrapped(e nodes.Expression) nodes.Expression {
+	if e == nil {
+		return nil
+	}
+	return &nodes.FilteredExpression{
+		Expression: e,
+		Filters:    []*nodes.FilterCall{{Token: e.Position(), Name: jsOutputFilter}},
+	}
+}
+
+// RenderString renders one template text against scope, as Backstage's
+// SecureTemplater renders a string, within max bytes of output (zero
+// means DefaultMaxOutputBytes).
+func RenderString(ctx context.Context, text string, scope map[string]any, syn Syntax, max int64) (string, error) {
+	var b strings.Builder
+	if max <= 0 {
+		max = DefaultMaxOutputBytes
+	}
+	budget := &budget{left: max}
+	if err := renderTo(ctx, &b, budget, "template", text, scope, syn); err != nil {
+		return "", err
+	}
+	return b.String(), nil
+}
+
+func renderTo(ctx context.Context, b *strings.Builder, bud *budget, name, text string, scope map[string]any, syn Syntax) (err error) {
+	t, err := compile(name, text, syn)
+	if err != nil {
+		return err
+	}
+	defer recoverInto(&err)
+	data := exec.NewContext(normalizeScope(scope))
+	w := &cappedWriter{ctx: ctx, b: b, budget: bud}
+	if err := t.Execute(w, data); err != nil {
+		if w.err != nil {
+			return w.err
+		}
+		return err
+	}
+	return nil
+}
+
+func normalizeScope(scope map[string]any) map[string]any {
+	out := make(map[string]any, len(scope))
+	for k, v := range scope {
+		out[k] = normalize(v)
+	}
+	return out
+}
+
+func recoverInto(err *error) {
+	if r := recover(); r != nil {
+		*err = fmt.Errorf("template failed: %v", r)
+	}
+}
+
+// budget is the output left to a whole render, shared by its files.
+type budget struct{ left int64 }
+
+// cappedWriter stops a render that outgrows its budget or whose context
+// is done, so a template loop can neither eat memory nor run on.
+type cappedWriter struct {
+	ctx    context.Context
+	b      *strings.Builder
+	budget *budget
+	err    error
+}
+
+func (w *cappedWriter) Write(p []byte) (int, error) {
+	if w.err != nil {
+		return 0, w.err
+	}
+	if err := w.ctx.Err(); err != nil {
+		w.err = err
+		return 0, err
+	}
+	if int64(len(p)) > w.budget.left {
+		w.err = ErrOutputTooLarge
+		return 0, w.err
+	}
+	w.budget.left -= int64(len(p))
+	return w.b.Write(p)
+}
+
+// rangeFunction is Nunjucks' range(start, stop, step) as a list, bounded
+// by maxRange.
+func rangeFunction(_ *exec.Evaluator, params *exec.VarArgs) ([]int, error) {
+	start, stop, step := 0, 0, 1
+	ints := make([]int, len(params.Args))
+	for i, a := range params.Args {
+		if !a.IsNumber() {
+			return nil, errors.New("range: arguments must be numbers")
+		}
+		ints[i] = a.Integer()
+	}
+	switch len(ints) {
+	case 1:
+		stop = ints[0]
+	case 2:
+		start, stop = ints[0], ints[1]
+	case 3:
+		start, stop, step = ints[0], ints[1], ints[2]
+	default:
+		return nil, errors.New("range: expected [start, ]stop[, step]")
+	}
+	if step == 0 {
+		return nil, errors.New("range: step cannot be 0")
+	}
+	var out []int
+	for i := start; (step > 0 && i < stop) || (step < 0 && i > stop); i += step {
+		if len(out) == maxRange {
+			return nil, fmt.Errorf("range: more than %d items", maxRange)
+		}
+		out = append(out, i)
+	}
+	return out, nil
+}
