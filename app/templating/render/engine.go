@@ -41,7 +41,7 @@ type Syntax struct {
 }
 
 var (
-	envOnce              sync.Once
+	envOnce             sync.Once
 	plainEnv, compatEnv *exec.Environment
 )
 
