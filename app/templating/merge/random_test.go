@@ -72,7 +72,7 @@ func mutate(r *rand.Rand, text []byte, vocab []string) []byte {
 // random texts edited at random on both sides.
 func TestTextRandomAgainstGit(t *testing.T) {
 	t.Parallel()
-	n := 400
+	n := 300
 	if testing.Short() {
 		n = 60
 	}
