@@ -125,7 +125,8 @@ func parseError(err error) error {
 }
 
 // wrapOutputs finds every printed expression in the tree under v, however
-// deep in control structures, and pipes it through jsOutputFilter.
+// deep in control structures, and pipes it through jsOutputFilter; on the
+// way it reads object literals' bare keys as Nunjucks does.
 func wrapOutputs(v reflect.Value, seen map[uintptr]bool) {
 	switch v.Kind() {
 	case reflect.Pointer:
@@ -134,10 +135,15 @@ func wrapOutputs(v reflect.Value, seen map[uintptr]bool) {
 		}
 		seen[v.Pointer()] = true
 		if v.CanInterface() {
-			if out, ok := v.Interface().(*nodes.Output); ok {
-				out.Expression = jsWrapped(out.Expression)
-				out.Alternative = jsWrapped(out.Alternative)
+			switch n := v.Interface().(type) {
+			case *nodes.Output:
+				wrapOutputs(reflect.ValueOf(n.Expression), seen)
+				wrapOutputs(reflect.ValueOf(n.Alternative), seen)
+				n.Expression = jsWrapped(n.Expression)
+				n.Alternative = jsWrapped(n.Alternative)
 				return
+			case *nodes.Pair:
+				n.Key = literalKey(n.Key)
 			}
 		}
 		wrapOutputs(v.Elem(), seen)
@@ -158,6 +164,16 @@ func wrapOutputs(v reflect.Value, seen map[uintptr]bool) {
 			wrapOutputs(it.Value(), seen)
 		}
 	}
+}
+
+// literalKey reads a bare name as an object key the way Nunjucks (and
+// JavaScript) do: { kind: "x" } has the key "kind", where Jinja would look
+// up a variable called kind.
+func literalKey(k nodes.Expression) nodes.Expression {
+	if n, ok := k.(*nodes.Name); ok {
+		return &nodes.String{Location: n.Name, Val: n.Name.Val}
+	}
+	return k
 }
 
 func jsWrapped(e nodes.Expression) nodes.Expression {

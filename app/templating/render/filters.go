@@ -21,6 +21,8 @@ func backstageFilters() map[string]exec.FilterFunction {
 		"dump":           filterDump,
 		"join":           filterJoin,
 		"replace":        filterReplace,
+		"title":          filterTitle,
+		"capitalize":     filterCapitalize,
 	}
 }
 
@@ -125,6 +127,35 @@ func filterReplace(_ *exec.Evaluator, in *exec.Value, params *exec.VarArgs) *exe
 		n = params.Args[2].Integer()
 	}
 	return exec.AsValue(nunjucksReplace(str, old.(string), jsString(params.Args[1]), n))
+}
+
+// filterTitle is Nunjucks' title: each space-separated word capitalized,
+// so payment-api becomes Payment-api (Jinja gives Payment-Api).
+func filterTitle(_ *exec.Evaluator, in *exec.Value, _ *exec.VarArgs) *exec.Value {
+	if in.IsError() {
+		return in
+	}
+	words := strings.Split(jsString(in), " ")
+	for i, w := range words {
+		words[i] = capitalize(w)
+	}
+	return exec.AsValue(strings.Join(words, " "))
+}
+
+// filterCapitalize is Nunjucks' capitalize: first letter upper, the rest lower.
+func filterCapitalize(_ *exec.Evaluator, in *exec.Value, _ *exec.VarArgs) *exec.Value {
+	if in.IsError() {
+		return in
+	}
+	return exec.AsValue(capitalize(jsString(in)))
+}
+
+func capitalize(s string) string {
+	s = strings.ToLower(s)
+	for i, r := range s {
+		return strings.ToUpper(string(r)) + s[i+len(string(r)):]
+	}
+	return s
 }
 
 func nunjucksReplace(str, old, repl string, n int) string {

@@ -44,6 +44,12 @@ func normalize(v any) any {
 			return nil
 		}
 		return normalize(x.Interface())
+	case *exec.Dict:
+		out := make(map[string]any, len(x.Pairs))
+		for _, p := range x.Pairs {
+			out[p.Key.String()] = normalize(p.Value)
+		}
+		return out
 	}
 	return normalizeReflect(v)
 }

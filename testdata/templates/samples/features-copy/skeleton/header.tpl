@@ -1,0 +1,1 @@
+Copied too: ${{ values.name }}

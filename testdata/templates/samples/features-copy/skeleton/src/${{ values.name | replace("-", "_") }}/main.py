@@ -1,0 +1,3 @@
+"""${{ values.name }} service."""
+PORT = ${{ values.port }}
+TAGS = ${{ values.tags | dump }}

@@ -1,0 +1,1 @@
+This file is copied as it is: ${{ values.name }} {% raw %}stays{% endraw %}
