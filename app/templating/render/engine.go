@@ -56,13 +56,25 @@ func environments() (plain, compat *exec.Environment) {
 func newEnvironment(compat bool) *exec.Environment {
 	filters := exec.NewFilterSet(map[string]exec.FilterFunction{})
 	filters.Update(builtins.Filters)
-	for name, fn := range backstageFilters() {
-		filters.Register(name, fn) //nolint:errcheck // Replace below covers existing names
-		filters.Replace(name, fn)  //nolint:errcheck
+	set := func(name string, fn exec.FilterFunction) {
+		if filters.Exists(name) {
+			_ = filters.Replace(name, fn)
+			return
+		}
+		_ = filters.Register(name, fn)
 	}
-	filters.Register(jsOutputFilter, filterJSOutput) //nolint:errcheck
+	for name, fn := range nunjucksFilters() {
+		set(name, fn)
+	}
+	set(jsOutputFilter, filterJSOutput)
+	// SecureTemplater adds Backstage's filters to its ${{ }} environment
+	// only; its cookiecutter one has jsonify instead.
 	if compat {
-		filters.Register("jsonify", filterDump) //nolint:errcheck
+		set("jsonify", filterDump)
+	} else {
+		for name, fn := range backstageFilters() {
+			set(name, fn)
+		}
 	}
 	globals := exec.EmptyContext().Update(builtins.GlobalFunctions).Update(builtins.GlobalVariables)
 	globals.Set("range", rangeFunction)

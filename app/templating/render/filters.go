@@ -10,19 +10,25 @@ import (
 	"github.com/nikolalohinski/gonja/v2/exec"
 )
 
-// backstageFilters are the filters Backstage's scaffolder adds, and the
-// Nunjucks built-ins whose results differ from gonja's Jinja ones.
+// backstageFilters are the filters Backstage's scaffolder adds.
 func backstageFilters() map[string]exec.FilterFunction {
 	return map[string]exec.FilterFunction{
 		"parseRepoUrl":   jsonFilter(parseRepoURLFilter),
 		"parseEntityRef": jsonFilter(parseEntityRefFilter),
 		"pick":           jsonFilter(pickFilter),
 		"projectSlug":    jsonFilter(projectSlugFilter),
-		"dump":           filterDump,
-		"join":           filterJoin,
-		"replace":        filterReplace,
-		"title":          filterTitle,
-		"capitalize":     filterCapitalize,
+	}
+}
+
+// nunjucksFilters are the Nunjucks built-ins whose results differ from
+// gonja's Jinja ones.
+func nunjucksFilters() map[string]exec.FilterFunction {
+	return map[string]exec.FilterFunction{
+		"dump":       filterDump,
+		"join":       filterJoin,
+		"replace":    filterReplace,
+		"title":      filterTitle,
+		"capitalize": filterCapitalize,
 	}
 }
 
@@ -40,6 +46,10 @@ func jsonFilter(fn func(in any, args []any) (any, error)) exec.FilterFunction {
 		out, err := fn(normalize(in), args)
 		if err != nil {
 			return exec.AsValue(err)
+		}
+		if out == nil {
+			// The sandbox parses the filter's JSON, and undefined is none.
+			return exec.AsValue(errors.New("filter result is undefined"))
 		}
 		return exec.AsValue(normalize(out))
 	}
