@@ -7,12 +7,14 @@ import (
 	"reflect"
 	"strings"
 	"sync"
+	"unsafe"
 
 	"github.com/nikolalohinski/gonja/v2/builtins"
 	"github.com/nikolalohinski/gonja/v2/config"
 	"github.com/nikolalohinski/gonja/v2/exec"
 	"github.com/nikolalohinski/gonja/v2/loaders"
 	"github.com/nikolalohinski/gonja/v2/nodes"
+	"github.com/nikolalohinski/gonja/v2/tokens"
 )
 
 // DefaultMaxOutputBytes caps what one RenderSkeleton call, or one string
@@ -29,6 +31,9 @@ var ErrOutputTooLarge = errors.New("rendered output exceeds its size cap")
 // jsOutputFilter is the filter wrapped around every printed expression so
 // that values print as JavaScript prints them (true, not True).
 const jsOutputFilter = "__portico_js"
+
+// lookupFilter is a.b and a[b] as Nunjucks evaluates them.
+const lookupFilter = "__portico_lookup"
 
 // Syntax is how a template's text is read: the settings of Backstage's
 // fetch:template that change the language rather than the files.
@@ -67,6 +72,7 @@ func newEnvironment(compat bool) *exec.Environment {
 		set(name, fn)
 	}
 	set(jsOutputFilter, filterJSOutput)
+	set(lookupFilter, filterLookup)
 	// SecureTemplater adds Backstage's filters to its ${{ }} environment
 	// only; its cookiecutter one has jsonify instead.
 	if compat {
@@ -119,10 +125,42 @@ func compile(name, text string, syn Syntax) (t *exec.Template, err error) {
 	}
 	t, err = exec.NewTemplate(name, syn.config(), loader, syn.env())
 	if err != nil {
-		return nil, parseError(err)
+		return nil, locate(text, syn, parseError(err))
 	}
-	wrapOutputs(reflect.ValueOf(t.Root()), map[uintptr]bool{})
+	rewrite(reflect.ValueOf(t.Root()), map[uintptr]bool{})
 	return t, nil
+}
+
+// locate adds the line to a parse error that lacks one: the first line
+// at which the text, cut there, fails with the same error (found by
+// bisection, since the parser stops at the first error it meets).
+func locate(text string, syn Syntax, err error) error {
+	if strings.Contains(err.Error(), "Line") || strings.Contains(err.Error(), "line") {
+		return err
+	}
+	lines := strings.SplitAfter(text, "\n")
+	same := func(n int) bool {
+		prefix := strings.Join(lines[:n], "")
+		loader, lerr := loaders.NewMemoryLoader(map[string]string{"/t": prefix})
+		if lerr != nil {
+			return false
+		}
+		_, perr := exec.NewTemplate("/t", syn.config(), loader, syn.env())
+		return perr != nil && parseError(perr).Error() == err.Error()
+	}
+	lo, hi := 1, len(lines)
+	if !same(hi) {
+		return err
+	}
+	for lo < hi {
+		mid := (lo + hi) / 2
+		if same(mid) {
+			hi = mid
+		} else {
+			lo = mid + 1
+		}
+	}
+	return fmt.Errorf("line %d: %w", lo, err)
 }
 
 // parseError drops the template's whole source, which gonja puts in its
@@ -136,45 +174,95 @@ func parseError(err error) error {
 	return err
 }
 
-// wrapOutputs finds every printed expression in the tree under v, however
-// deep in control structures, and pipes it through jsOutputFilter; on the
-// way it reads object literals' bare keys as Nunjucks does.
-func wrapOutputs(v reflect.Value, seen map[uintptr]bool) {
+// rewrite makes gonja's tree read as Nunjucks reads it: every printed
+// expression, however deep in control structures, pipes through
+// jsOutputFilter; a.b and a[b] on an undefined a give undefined instead of
+// an error; object literals' bare keys are names. Unexported fields (the
+// bodies of set blocks) are reached too.
+func rewrite(v reflect.Value, seen map[uintptr]bool) {
 	switch v.Kind() {
 	case reflect.Pointer:
 		if v.IsNil() || seen[v.Pointer()] {
 			return
 		}
 		seen[v.Pointer()] = true
-		if v.CanInterface() {
-			switch n := v.Interface().(type) {
-			case *nodes.Output:
-				wrapOutputs(reflect.ValueOf(n.Expression), seen)
-				wrapOutputs(reflect.ValueOf(n.Alternative), seen)
-				n.Expression = jsWrapped(n.Expression)
-				n.Alternative = jsWrapped(n.Alternative)
-				return
-			case *nodes.Pair:
-				n.Key = literalKey(n.Key)
-			}
+		switch n := v.Interface().(type) {
+		case *nodes.Output:
+			rewriteChildren(reflect.ValueOf(n).Elem(), seen)
+			n.Expression = jsWrapped(n.Expression)
+			n.Alternative = jsWrapped(n.Alternative)
+			return
+		case *nodes.Pair:
+			n.Key = literalKey(n.Key)
 		}
-		wrapOutputs(v.Elem(), seen)
+		rewriteChildren(v.Elem(), seen)
 	case reflect.Interface:
 		if !v.IsNil() {
-			wrapOutputs(v.Elem(), seen)
-		}
-	case reflect.Struct:
-		for i := 0; i < v.NumField(); i++ {
-			wrapOutputs(v.Field(i), seen)
+			rewrite(v.Elem(), seen)
 		}
 	case reflect.Slice, reflect.Array:
 		for i := 0; i < v.Len(); i++ {
-			wrapOutputs(v.Index(i), seen)
+			rewriteChild(v.Index(i), seen)
 		}
 	case reflect.Map:
 		for it := v.MapRange(); it.Next(); {
-			wrapOutputs(it.Value(), seen)
+			rewrite(it.Value(), seen)
 		}
+	}
+}
+
+// rewriteChildren walks a node's fields. A call's function keeps its
+// attribute lookup (that is how methods are called), and so does the
+// target of a set.
+func rewriteChildren(v reflect.Value, seen map[uintptr]bool) {
+	if v.Kind() != reflect.Struct {
+		rewrite(v, seen)
+		return
+	}
+	for i := 0; i < v.NumField(); i++ {
+		f := v.Field(i)
+		if !f.CanInterface() && f.CanAddr() {
+			f = reflect.NewAt(f.Type(), unsafe.Pointer(f.UnsafeAddr())).Elem()
+		}
+		name := v.Type().Field(i).Name
+		if (v.Type() == reflect.TypeFor[nodes.Call]() && name == "Func") || strings.EqualFold(name, "target") {
+			rewrite(f, seen)
+			continue
+		}
+		rewriteChild(f, seen)
+	}
+}
+
+// rewriteChild rewrites an expression held in f, replacing lookups.
+func rewriteChild(f reflect.Value, seen map[uintptr]bool) {
+	rewrite(f, seen)
+	if f.Kind() != reflect.Interface || f.IsNil() || !f.CanSet() {
+		return
+	}
+	var repl nodes.Expression
+	switch n := f.Elem().Interface().(type) {
+	case *nodes.GetAttribute:
+		if n.Attribute != "" {
+			repl = lookup(n.Node, n.Location, &nodes.String{Location: n.Location, Val: n.Attribute})
+		}
+	case *nodes.GetItem:
+		if arg, ok := n.Arg.(nodes.Expression); ok {
+			repl = lookup(n.Node, n.Location, arg)
+		}
+	}
+	if repl != nil && reflect.TypeOf(repl).AssignableTo(f.Type()) {
+		f.Set(reflect.ValueOf(repl))
+	}
+}
+
+func lookup(obj nodes.Node, at *tokens.Token, key nodes.Expression) nodes.Expression {
+	expr, ok := obj.(nodes.Expression)
+	if !ok {
+		return nil
+	}
+	return &nodes.FilteredExpression{
+		Expression: expr,
+		Filters:    []*nodes.FilterCall{{Token: at, Name: lookupFilter, Args: []nodes.Expression{key}}},
 	}
 }
 

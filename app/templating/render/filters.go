@@ -62,6 +62,32 @@ func filterJSOutput(_ *exec.Evaluator, in *exec.Value, _ *exec.VarArgs) *exec.Va
 	return exec.AsSafeValue(jsString(in))
 }
 
+// filterLookup is Nunjucks' memberLookup: obj[key], where an undefined
+// obj or a missing key gives undefined rather than an error.
+func filterLookup(_ *exec.Evaluator, in *exec.Value, params *exec.VarArgs) *exec.Value {
+	if in.IsError() || in.IsNil() || len(params.Args) == 0 {
+		if in.IsError() {
+			return in
+		}
+		return exec.AsValue(nil)
+	}
+	key := params.Args[0]
+	var item *exec.Value
+	found := false
+	switch {
+	case key.IsString():
+		if item, found = in.GetItem(key.String()); !found {
+			item, found = in.GetAttribute(key.String())
+		}
+	case key.IsInteger():
+		item, found = in.GetItem(key.Integer())
+	}
+	if !found || item.IsError() {
+		return exec.AsValue(nil)
+	}
+	return item
+}
+
 // filterDump is Nunjucks' dump: JSON.stringify(value, null, spaces).
 func filterDump(_ *exec.Evaluator, in *exec.Value, params *exec.VarArgs) *exec.Value {
 	if in.IsError() {
