@@ -106,6 +106,18 @@ func (s Syntax) config() *config.Config {
 	return c
 }
 
+// hasTags reports whether text holds anything the lexer would read as a
+// tag: a variable, block or comment start.
+func (s Syntax) hasTags(text string) bool {
+	if strings.Contains(text, "{%") || strings.Contains(text, "{#") {
+		return true
+	}
+	if s.CookiecutterCompat {
+		return strings.Contains(text, "{{")
+	}
+	return strings.Contains(text, "${{")
+}
+
 func (s Syntax) env() *exec.Environment {
 	plain, compat := environments()
 	if s.CookiecutterCompat {
@@ -114,9 +126,51 @@ func (s Syntax) env() *exec.Environment {
 	return plain
 }
 
+// cacheEntries bounds the compiled-template cache; an upgrade renders the
+// same skeleton for every repository, so each text is compiled once.
+const (
+	cacheEntries  = 4096
+	cacheMaxBytes = 256 << 10
+)
+
+type cacheKey struct {
+	syn  Syntax
+	text string
+}
+
+var compiled = struct {
+	sync.Mutex
+	m map[cacheKey]*exec.Template
+}{m: map[cacheKey]*exec.Template{}}
+
 // compile parses text into a template whose printed expressions print as
-// JavaScript does.
-func compile(name, text string, syn Syntax) (t *exec.Template, err error) {
+// JavaScript does, or takes it from the cache. A compiled template is
+// read-only: every execution has its own renderer and context.
+func compile(name, text string, syn Syntax) (*exec.Template, error) {
+	if len(text) > cacheMaxBytes {
+		return compileText(name, text, syn)
+	}
+	key := cacheKey{syn, text}
+	compiled.Lock()
+	t, ok := compiled.m[key]
+	compiled.Unlock()
+	if ok {
+		return t, nil
+	}
+	t, err := compileText(name, text, syn)
+	if err != nil {
+		return nil, err
+	}
+	compiled.Lock()
+	if len(compiled.m) >= cacheEntries {
+		clear(compiled.m)
+	}
+	compiled.m[key] = t
+	compiled.Unlock()
+	return t, nil
+}
+
+func compileText(name, text string, syn Syntax) (t *exec.Template, err error) {
 	defer recoverInto(&err)
 	name = "/" + name
 	loader, err := loaders.NewMemoryLoader(map[string]string{name: text})
@@ -302,6 +356,13 @@ func RenderString(ctx context.Context, text string, scope map[string]any, syn Sy
 }
 
 func renderTo(ctx context.Context, b *strings.Builder, bud *budget, name, text string, scope map[string]any, syn Syntax) (err error) {
+	if !syn.hasTags(text) {
+		// Text without a tag renders as itself; most skeleton files and
+		// names are such, and gonja's lexer costs ~30 bytes per byte.
+		w := &cappedWriter{ctx: ctx, b: b, budget: bud}
+		_, err := w.Write([]byte(text))
+		return err
+	}
 	t, err := compile(name, text, syn)
 	if err != nil {
 		return err

@@ -223,3 +223,28 @@ func TestOptionsFromInput(t *testing.T) {
 		t.Error("copyWithoutRender as a string accepted; Backstage requires an array")
 	}
 }
+
+// Compiled templates are cached and shared: renders running at once must
+// neither race nor see each other's values.
+func TestRenderSkeletonConcurrent(t *testing.T) {
+	t.Parallel()
+	src := fstest.MapFS{
+		"skeleton/${{ values.name }}.md": file("{% for i in range(3) %}${{ values.name }}-${{ loop.index }} {% endfor %}{% set x = values.name %}${{ x }}"),
+	}
+	errs := make(chan error, 8)
+	for i := range 8 {
+		go func() {
+			name := strings.Repeat("n", i+1)
+			got, _, err := renderMap(t, src, map[string]any{"name": name}, Options{})
+			if err == nil && string(got[name+".md"].Data) != name+"-1 "+name+"-2 "+name+"-3 "+name {
+				err = errors.New("got " + string(got[name+".md"].Data))
+			}
+			errs <- err
+		}()
+	}
+	for range 8 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}
