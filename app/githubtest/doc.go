@@ -16,8 +16,16 @@
 // description's schemas (every required property present, as GitHub sends
 // them) and validated too, as are outgoing webhook payloads.
 //
-// State: apps, installations, tokens, pull requests, check runs, comments
-// and deliveries live in memory; repositories are bare Git repositories
+// Writes through the Git Data API (trees with base_tree and inline
+// contents, commits, refs created and moved, a non-fast-forward move
+// refused unless forced) go into the repository's object database with
+// git itself, so a clone or a tree read sees them; commits by an App are
+// reported signed, as GitHub signs them. Pull requests are opened, listed
+// (by head, base and state), edited and closed through REST too, and
+// labelled, a missing label created as GitHub creates it.
+//
+// State: apps, installations, tokens, pull requests, labels, check runs,
+// comments and deliveries live in memory; repositories are bare Git repositories
 // under the data directory and are the only source of truth for branches,
 // commits and files, whether they change through Commit or through a
 // `git push` to GitURL. A push sends the `push` webhook, and

@@ -41,9 +41,15 @@ func checkGit() error {
 
 // git runs a git command in a bare repository and returns its output.
 func git(ctx context.Context, dir string, stdin io.Reader, args ...string) ([]byte, error) {
+	return gitWithEnv(ctx, dir, nil, stdin, args...)
+}
+
+// gitWithEnv is git with extra environment variables (a scratch index,
+// a commit's author).
+func gitWithEnv(ctx context.Context, dir string, env []string, stdin io.Reader, args ...string) ([]byte, error) {
 	cmd := exec.CommandContext(ctx, "git", args...)
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), gitEnv...)
+	cmd.Env = append(append(os.Environ(), gitEnv...), env...)
 	cmd.Stdin = stdin
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr

@@ -151,7 +151,7 @@ func (s *Server) issueJSON(r *repo, is *issue) obj {
 		"url": api, "repository_url": s.base + "/repos/" + r.fullName(),
 		"labels_url": api + "/labels{/name}", "comments_url": api + "/comments", "events_url": api + "/events",
 		"html_url": fmt.Sprintf("%s/%s/issues/%d", s.base, r.fullName(), is.number),
-		"labels":   []any{}, "assignees": []any{}, "assignee": nil, "milestone": nil, "locked": false,
+		"labels":   s.labelsJSON(r, is), "assignees": []any{}, "assignee": nil, "milestone": nil, "locked": false,
 		"comments": s.commentCount(r, is.number), "author_association": association(r, is.user),
 		"created_at": ts(is.created), "updated_at": ts(is.updated), "closed_at": tsOrNil(is.closed),
 		"active_lock_reason": nil, "state_reason": nil,

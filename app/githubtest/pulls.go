@@ -417,7 +417,7 @@ func (s *Server) pullJSON(r *repo, is *issue, st pullStats) obj {
 		"review_comment_url": s.apiRepoURL(r, "/pulls/comments{/number}"), "comments_url": issueAPI + "/comments",
 		"statuses_url": s.apiRepoURL(r, "/statuses/"+p.headSHA),
 		"number":       is.number, "state": is.state, "locked": false, "title": is.title,
-		"user": s.userJSON(is.user), "body": nilIfEmpty(is.body), "labels": []any{},
+		"user": s.userJSON(is.user), "body": nilIfEmpty(is.body), "labels": s.labelsJSON(r, is),
 		"created_at": ts(is.created), "updated_at": ts(is.updated), "closed_at": tsOrNil(is.closed),
 		"merged_at": nil, "merge_commit_sha": nil, "assignee": nil, "assignees": []any{},
 		"requested_reviewers": []any{}, "requested_teams": []any{}, "milestone": nil,

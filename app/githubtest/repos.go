@@ -48,7 +48,7 @@ func (s *Server) createRepo(owner, name, defaultBranch string, parent *repo) (*r
 		id: s.st.newID(), owner: s.st.account(owner, "Organization"), name: name,
 		defaultBranch: defaultBranch, private: true, parent: parent,
 		dir:           filepath.Join(s.dir, "repos", owner, name+".git"),
-		collaborators: map[string]string{}, issues: map[int]*issue{}, created: now, pushed: now,
+		collaborators: map[string]string{}, issues: map[int]*issue{}, labels: map[string]*label{}, created: now, pushed: now,
 	}
 	s.st.repos[lower(r.fullName())] = r
 	s.mu.Unlock()

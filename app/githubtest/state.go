@@ -67,6 +67,7 @@ type repo struct {
 	protected     map[string]bool   // branch -> protected (ProtectBranch)
 	languages     map[string]int    // language -> bytes (SetLanguages)
 	issues        map[int]*issue
+	labels        map[string]*label // by lower-case name
 	nextNumber    int
 	created       time.Time
 	pushed        time.Time
@@ -88,6 +89,13 @@ type issue struct {
 	updated time.Time
 	closed  time.Time
 	pull    *pull
+	labels  []*label
+}
+
+// label is a repository's label.
+type label struct {
+	id          int64
+	name, color string
 }
 
 // pull is what a pull request has beyond its issue.
