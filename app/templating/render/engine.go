@@ -32,8 +32,12 @@ var ErrOutputTooLarge = errors.New("rendered output exceeds its size cap")
 // that values print as JavaScript prints them (true, not True).
 const jsOutputFilter = "__portico_js"
 
-// lookupFilter is a.b and a[b] as Nunjucks evaluates them.
-const lookupFilter = "__portico_lookup"
+// lookupFilter is a.b and a[b] as Nunjucks evaluates them; addFilter is
+// a + b as JavaScript adds.
+const (
+	lookupFilter = "__portico_lookup"
+	addFilter    = "__portico_add"
+)
 
 // Syntax is how a template's text is read: the settings of Backstage's
 // fetch:template that change the language rather than the files.
@@ -73,6 +77,7 @@ func newEnvironment(compat bool) *exec.Environment {
 	}
 	set(jsOutputFilter, filterJSOutput)
 	set(lookupFilter, filterLookup)
+	set(addFilter, filterAdd)
 	// SecureTemplater adds Backstage's filters to its ${{ }} environment
 	// only; its cookiecutter one has jsonify instead.
 	if compat {
@@ -129,8 +134,9 @@ func (s Syntax) env() *exec.Environment {
 // cacheEntries bounds the compiled-template cache; an upgrade renders the
 // same skeleton for every repository, so each text is compiled once.
 const (
-	cacheEntries  = 4096
-	cacheMaxBytes = 256 << 10
+	cacheEntries    = 4096
+	cacheMaxBytes   = 64 << 10 // larger texts are compiled each time
+	cacheTotalBytes = 8 << 20  // of source text; the trees are ~30 times more
 )
 
 type cacheKey struct {
@@ -140,7 +146,8 @@ type cacheKey struct {
 
 var compiled = struct {
 	sync.Mutex
-	m map[cacheKey]*exec.Template
+	m     map[cacheKey]*exec.Template
+	bytes int
 }{m: map[cacheKey]*exec.Template{}}
 
 // compile parses text into a template whose printed expressions print as
@@ -162,10 +169,12 @@ func compile(name, text string, syn Syntax) (*exec.Template, error) {
 		return nil, err
 	}
 	compiled.Lock()
-	if len(compiled.m) >= cacheEntries {
+	if len(compiled.m) >= cacheEntries || compiled.bytes+len(text) > cacheTotalBytes {
 		clear(compiled.m)
+		compiled.bytes = 0
 	}
 	compiled.m[key] = t
+	compiled.bytes += len(text)
 	compiled.Unlock()
 	return t, nil
 }
@@ -302,6 +311,13 @@ func rewriteChild(f reflect.Value, seen map[uintptr]bool) {
 	case *nodes.GetItem:
 		if arg, ok := n.Arg.(nodes.Expression); ok {
 			repl = lookup(n.Node, n.Location, arg)
+		}
+	case *nodes.BinaryExpression:
+		if n.Operator != nil && n.Operator.Token != nil && n.Operator.Token.Val == "+" {
+			repl = &nodes.FilteredExpression{
+				Expression: n.Left,
+				Filters:    []*nodes.FilterCall{{Token: n.Operator.Token, Name: addFilter, Args: []nodes.Expression{n.Right}}},
+			}
 		}
 	}
 	if repl != nil && reflect.TypeOf(repl).AssignableTo(f.Type()) {

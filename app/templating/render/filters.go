@@ -3,6 +3,7 @@ package render
 import (
 	"errors"
 	"fmt"
+	"math"
 	"net/url"
 	"strconv"
 	"strings"
@@ -86,6 +87,52 @@ func filterLookup(_ *exec.Evaluator, in *exec.Value, params *exec.VarArgs) *exec
 		return exec.AsValue(nil)
 	}
 	return item
+}
+
+// filterAdd is JavaScript's +, which Nunjucks compiles a + b to: text if
+// either side is text, a list or an object (undefined printing as
+// "undefined"), else numbers (undefined is NaN, booleans 1 and 0).
+func filterAdd(_ *exec.Evaluator, in *exec.Value, params *exec.VarArgs) *exec.Value {
+	if in.IsError() {
+		return in
+	}
+	if len(params.Args) != 1 {
+		return exec.AsValue(errors.New("+: expected two operands"))
+	}
+	a, b := normalize(in), normalize(params.Args[0])
+	if isJSText(a) || isJSText(b) {
+		return exec.AsValue(jsUndefined(a) + jsUndefined(b))
+	}
+	x, y := jsToNumber(a), jsToNumber(b)
+	if ia, ok := a.(int64); ok {
+		if ib, ok := b.(int64); ok && ia <= maxSafeInteger && ib <= maxSafeInteger && ia >= -maxSafeInteger && ib >= -maxSafeInteger {
+			return exec.AsValue(ia + ib)
+		}
+	}
+	return exec.AsValue(normalizeFloat(x + y))
+}
+
+func isJSText(v any) bool {
+	switch v.(type) {
+	case string, []any, map[string]any:
+		return true
+	}
+	return false
+}
+
+func jsToNumber(v any) float64 {
+	switch x := v.(type) {
+	case int64:
+		return float64(x)
+	case float64:
+		return x
+	case bool:
+		if x {
+			return 1
+		}
+		return 0
+	}
+	return math.NaN()
 }
 
 // filterDump is Nunjucks' dump: JSON.stringify(value, null, spaces).
