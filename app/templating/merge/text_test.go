@@ -236,3 +236,13 @@ func TestTextConflictOutput(t *testing.T) {
 		t.Fatalf("clean merge: %d conflicts, %q", n, clean)
 	}
 }
+
+// TestTextLabelOnOneLine: a line break in a label cannot split a marker.
+func TestTextLabelOnOneLine(t *testing.T) {
+	t.Parallel()
+	got, n := Text([]byte("a\n"), []byte("b\n"), []byte("c\n"), Labels{Ours: "repo\nx", Theirs: "v2\r\n"})
+	want := "<<<<<<< repo x\nb\n=======\nc\n>>>>>>> v2  \n"
+	if string(got) != want || n != 1 {
+		t.Fatalf("got %q (%d), want %q", got, n, want)
+	}
+}
