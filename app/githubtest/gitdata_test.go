@@ -1,6 +1,8 @@
 package githubtest
 
 import (
+	"bytes"
+	"encoding/base64"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -175,5 +177,29 @@ func TestUpdateRefMovesPullRequest(t *testing.T) {
 	}
 	if !forced {
 		t.Error("no forced push delivery for the forced ref update")
+	}
+}
+
+// A blob written in Base64 keeps every byte, and a tree entry can name
+// it by SHA.
+func TestCreateBlob(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	ctx := t.Context()
+	data := []byte{0x89, 'P', 'N', 'G', 0, 0xff, '\n'}
+	b, _, err := f.client.Git.CreateBlob(ctx, "octo-org", "hello", &github.Blob{
+		Content: github.String(base64.StdEncoding.EncodeToString(data)), Encoding: github.String("base64"),
+	})
+	must(t, err)
+	c := commitOnBranch(t, f, f.sha, []*github.TreeEntry{{
+		Path: github.String("logo.png"), Mode: github.String("100644"), Type: github.String("blob"), SHA: b.SHA,
+	}}, "logo")
+	got, _, err := f.client.Git.GetBlobRaw(ctx, "octo-org", "hello", b.GetSHA())
+	must(t, err)
+	if !bytes.Equal(got, data) {
+		t.Errorf("blob read back %q, want %q", got, data)
+	}
+	if e, ok := lsPath(ctx, f.srv.Dir()+"/repos/octo-org/hello.git", c.GetSHA(), "logo.png"); !ok || e.sha != b.GetSHA() {
+		t.Errorf("logo.png in the commit: %+v %v", e, ok)
 	}
 }

@@ -64,6 +64,7 @@ func (s *Server) restHandlers() map[string]handler {
 		"GET /repos/{owner}/{repo}/languages":                               {authInstallation, s.listLanguages},
 		"GET /repos/{owner}/{repo}/git/trees/{tree_sha}":                    {authInstallation, s.getTree},
 		"GET /repos/{owner}/{repo}/git/blobs/{file_sha}":                    {authInstallation, s.getBlob},
+		"POST /repos/{owner}/{repo}/git/blobs":                              {authInstallation, s.createBlob},
 		"POST /repos/{owner}/{repo}/git/trees":                              {authInstallation, s.createTree},
 		"GET /repos/{owner}/{repo}/git/commits/{commit_sha}":                {authInstallation, s.getGitCommit},
 		"POST /repos/{owner}/{repo}/git/commits":                            {authInstallation, s.createGitCommit},

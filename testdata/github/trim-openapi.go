@@ -34,6 +34,7 @@ var operations = []string{
 	"GET /repos/{owner}/{repo}/languages",
 	"GET /repos/{owner}/{repo}/git/trees/{tree_sha}",
 	"GET /repos/{owner}/{repo}/git/blobs/{file_sha}",
+	"POST /repos/{owner}/{repo}/git/blobs",
 	"POST /repos/{owner}/{repo}/git/trees",
 	"GET /repos/{owner}/{repo}/git/commits/{commit_sha}",
 	"POST /repos/{owner}/{repo}/git/commits",
