@@ -3,7 +3,9 @@
 // Data API from the default branch's tip (one tree with base_tree and
 // inline contents, one commit, one ref on portico/template/<name>), the
 // pull request opened or updated in place, labelled when it opens: at
-// most five writes per pull request, none when nothing changed.
+// most five writes per pull request, none when nothing changed. A file
+// whose bytes are not UTF-8 cannot be inline content (a JSON string):
+// it costs one blob write more.
 //
 // Rules, each decided from what GitHub holds, so a re-run after a crash
 // or on another replica decides the same:

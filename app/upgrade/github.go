@@ -2,7 +2,7 @@ package upgrade
 
 import (
 	"context"
-	"errors"
+	"encoding/base64"
 	"fmt"
 	"net/http"
 	"unicode/utf8"
@@ -12,11 +12,6 @@ import (
 	"github.com/portico-dev/portico/app/gh"
 	"github.com/portico-dev/portico/app/tree"
 )
-
-// ErrBinary is returned for a file whose content is not UTF-8: the Git
-// Data API takes inline contents as JSON strings only, and a blob per
-// such file would break the write budget.
-var ErrBinary = errors.New("binary content cannot be written inline")
 
 // Repo is GitHub over an installation's go-github client (from
 // gh.Apps.Installation, so writes are paced).
@@ -79,28 +74,44 @@ func (r *Repo) Commit(ctx context.Context, sha string) (Commit, error) {
 	return out, nil
 }
 
-// CreateTree implements GitHub: inline contents, no blob per file. A
-// tree is content-addressed, so the request is safe to resend.
+// CreateTree implements GitHub: text files inline, no blob per file. A
+// file whose bytes are not UTF-8 cannot travel as a JSON string, so it
+// costs a blob of its own (Base64) first: one write more per binary file.
+// Trees and blobs are content-addressed, so resending is safe.
 func (r *Repo) CreateTree(ctx context.Context, baseTree string, files tree.Tree, deleted []string) (string, error) {
+	ctx = gh.ReplaySafe(r.bulk(ctx))
 	var entries []*github.TreeEntry
 	for _, p := range files.Paths() {
-		f := files[p]
-		if !utf8.Valid(f.Data) {
-			return "", fmt.Errorf("%s: %w", p, ErrBinary)
+		e, err := r.entry(ctx, p, files[p])
+		if err != nil {
+			return "", err
 		}
-		entries = append(entries, &github.TreeEntry{
-			Path: github.String(p), Mode: github.String(f.Mode.GitMode()), Type: github.String("blob"),
-			Content: github.String(string(f.Data)),
-		})
+		entries = append(entries, e)
 	}
 	for _, p := range deleted {
 		entries = append(entries, &github.TreeEntry{Path: github.String(p), Mode: github.String("100644"), Type: github.String("blob")})
 	}
-	t, _, err := r.c.Git.CreateTree(gh.ReplaySafe(r.bulk(ctx)), r.owner, r.name, baseTree, entries)
+	t, _, err := r.c.Git.CreateTree(ctx, r.owner, r.name, baseTree, entries)
 	if err != nil {
 		return "", err
 	}
 	return t.GetSHA(), nil
+}
+
+func (r *Repo) entry(ctx context.Context, path string, f tree.File) (*github.TreeEntry, error) {
+	e := &github.TreeEntry{Path: github.String(path), Mode: github.String(f.Mode.GitMode()), Type: github.String("blob")}
+	if utf8.Valid(f.Data) {
+		e.Content = github.String(string(f.Data))
+		return e, nil
+	}
+	b, _, err := r.c.Git.CreateBlob(ctx, r.owner, r.name, &github.Blob{
+		Content: github.String(base64.StdEncoding.EncodeToString(f.Data)), Encoding: github.String("base64"),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("create blob %s: %w", path, err)
+	}
+	e.SHA = b.SHA
+	return e, nil
 }
 
 // CreateCommit implements GitHub. The App is author and committer, so

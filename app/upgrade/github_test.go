@@ -164,10 +164,36 @@ func (w *world) checkBranch(ctx context.Context, t *testing.T, readme string) {
 	if modes["scripts/build.sh"] != "100755" || modes["docs/current"] != "120000" || modes["Makefile"] != "100644" || modes["old.txt"] != "" {
 		t.Errorf("branch tree modes %v", modes)
 	}
-	f, _, _, err := w.client.Repositories.GetContents(ctx, "acme", "svc", "README.md", &github.RepositoryContentGetOptions{Ref: tip})
+	w.checkFiles(ctx, t, tip, map[string]string{"README.md": readme})
+}
+
+func (w *world) checkFiles(ctx context.Context, t *testing.T, tip string, files map[string]string) {
+	t.Helper()
+	for path, want := range files {
+		f, _, _, err := w.client.Repositories.GetContents(ctx, "acme", "svc", path, &github.RepositoryContentGetOptions{Ref: tip})
+		must(t, err)
+		if got, _ := f.GetContent(); got != want {
+			t.Errorf("%s = %q, want %q", path, got, want)
+		}
+	}
+}
+
+// A file that is not UTF-8 cannot be inline content: it costs one blob
+// write of its own and arrives byte for byte.
+func TestPublishBinaryFile(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	p := w.proposal("1.1.0")
+	p.Files["logo.png"] = tree.File{Data: []byte{0x89, 'P', 'N', 'G', 0, 0xff}}
+	out, writes := w.publish(t, p)
+	if out.Result != Created || writes != maxWrites+1 {
+		t.Errorf("%+v with %d writes, want created with %d", out, writes, maxWrites+1)
+	}
+	tip, err := w.repo.Branch(context.Background(), "portico/template/service")
 	must(t, err)
-	if got, _ := f.GetContent(); got != readme {
-		t.Errorf("README.md = %q, want %q", got, readme)
+	w.checkFiles(context.Background(), t, tip, map[string]string{"logo.png": "\x89PNG\x00\xff"})
+	if v := w.fake.Violations(); len(v) != 0 {
+		t.Errorf("violations: %v", v)
 	}
 }
 
