@@ -34,6 +34,20 @@ func Title(template, from, to string) string {
 	return fmt.Sprintf("Upgrade %s template from %s to %s", template, from, to)
 }
 
+// check refuses a proposal Publish cannot act on safely: the template
+// name goes into a branch name and into markers.
+func (p Proposal) check() error {
+	switch {
+	case p.Template == "" || strings.ContainsAny(p.Template, " \t\n~^:?*[\\") || strings.Contains(p.Template, "..") || strings.Contains(p.Template, "-->"):
+		return fmt.Errorf("publish upgrade: template name %q cannot name a branch", p.Template)
+	case p.To == "" || strings.ContainsAny(p.To, " \n") || strings.Contains(p.To, "-->"):
+		return fmt.Errorf("publish upgrade: bad version %q", p.To)
+	case p.BaseSHA == "" || p.DefaultBranch == "" || p.Title == "":
+		return fmt.Errorf("publish upgrade %s: base commit, default branch and title are required", p.Template)
+	}
+	return nil
+}
+
 // Branch is the upgrade branch of a template.
 func (p Proposal) Branch() string { return BranchPrefix + p.Template }
 
@@ -90,6 +104,9 @@ type GitHub interface {
 // Publish turns a proposal into the repository's one upgrade pull
 // request, following the rules of the package comment.
 func Publish(ctx context.Context, gh GitHub, p Proposal) (Outcome, error) {
+	if err := p.check(); err != nil {
+		return Outcome{}, err
+	}
 	branch := p.Branch()
 	pulls, err := gh.Pulls(ctx, branch)
 	if err != nil {
