@@ -29,7 +29,7 @@ func (m mounted) Open(name string) (fs.File, error) {
 	case name == ".":
 		return &mountRoot{dir: m.dir}, nil
 	case name == m.dir:
-		return m.fsys.Open(".")
+		return openNamed(m.fsys, m.dir)
 	case strings.HasPrefix(name, m.dir+"/"):
 		return m.fsys.Open(name[len(m.dir)+1:])
 	}
@@ -68,3 +68,36 @@ func (d dirInfo) Mode() fs.FileMode  { return fs.ModeDir | 0o555 }
 func (d dirInfo) ModTime() time.Time { return time.Time{} }
 func (d dirInfo) IsDir() bool        { return true }
 func (d dirInfo) Sys() any           { return nil }
+
+// openNamed opens the root of fsys as the folder name, so its Stat
+// agrees with the entry the mount's root lists.
+func openNamed(fsys fs.FS, name string) (fs.File, error) {
+	f, err := fsys.Open(".")
+	if err != nil {
+		return nil, err
+	}
+	if d, ok := f.(fs.ReadDirFile); ok {
+		return namedDir{ReadDirFile: d, name: name}, nil
+	}
+	return f, nil
+}
+
+type namedDir struct {
+	fs.ReadDirFile
+	name string
+}
+
+func (d namedDir) Stat() (fs.FileInfo, error) {
+	info, err := d.ReadDirFile.Stat()
+	if err != nil {
+		return nil, err
+	}
+	return namedInfo{FileInfo: info, name: d.name}, nil
+}
+
+type namedInfo struct {
+	fs.FileInfo
+	name string
+}
+
+func (i namedInfo) Name() string { return i.name }

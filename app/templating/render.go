@@ -12,8 +12,11 @@ import (
 // SkeletonOptions are a fetch:template step's rendering options.
 type SkeletonOptions struct {
 	CopyWithoutTemplating []string
+	CopyWithoutRender     []string
 	TemplateFileExtension string
 	CookiecutterCompat    bool
+	TrimBlocks            bool
+	LStripBlocks          bool
 	TargetPath            string
 }
 
@@ -154,8 +157,11 @@ func (t *Template) fetchTemplate(ctx context.Context, r Renderer, platform fs.FS
 	}
 	return r.RenderSkeleton(ctx, platform, dir, values, SkeletonOptions{
 		CopyWithoutTemplating: in.CopyWithoutTemplating,
+		CopyWithoutRender:     in.CopyWithoutRender,
 		TemplateFileExtension: in.TemplateFileExtension,
 		CookiecutterCompat:    in.CookiecutterCompat,
+		TrimBlocks:            in.TrimBlocks,
+		LStripBlocks:          in.LStripBlocks,
 		TargetPath:            in.TargetPath,
 	})
 }

@@ -37,13 +37,17 @@ type FetchTemplate struct {
 	URL        string
 	TargetPath string
 	Values     map[string]any
-	// CopyWithoutTemplating holds globs (copyWithoutRender is its alias)
-	// of files copied as they are.
+	// CopyWithoutTemplating holds globs of files copied as they are
+	// (their names rendered); CopyWithoutRender, the deprecated form,
+	// leaves names unrendered too.
 	CopyWithoutTemplating []string
+	CopyWithoutRender     []string
 	// TemplateFileExtension is the extension that marks the files to
 	// render ("" renders every file); true in the template means ".njk".
 	TemplateFileExtension string
 	CookiecutterCompat    bool
+	TrimBlocks            bool
+	LStripBlocks          bool
 	Replace               bool
 }
 
@@ -113,7 +117,8 @@ func (s Step) label() string {
 
 func (d *decoder) fetchTemplate() FetchTemplate {
 	f := FetchTemplate{URL: d.str("url", true), TargetPath: d.str("targetPath", false),
-		CookiecutterCompat: d.boolean("cookiecutterCompat"), Replace: d.boolean("replace")}
+		CookiecutterCompat: d.boolean("cookiecutterCompat"), Replace: d.boolean("replace"),
+		TrimBlocks: d.boolean("trimBlocks"), LStripBlocks: d.boolean("lstripBlocks")}
 	if v, ok := d.in["values"]; ok && v != nil {
 		m, isMap := v.(map[string]any)
 		if !isMap {
@@ -122,11 +127,9 @@ func (d *decoder) fetchTemplate() FetchTemplate {
 		f.Values = m
 	}
 	f.CopyWithoutTemplating = d.strs("copyWithoutTemplating")
-	if old := d.strs("copyWithoutRender"); len(old) > 0 {
-		if len(f.CopyWithoutTemplating) > 0 {
-			d.fail("copyWithoutRender and copyWithoutTemplating cannot both be set")
-		}
-		f.CopyWithoutTemplating = old
+	f.CopyWithoutRender = d.strs("copyWithoutRender")
+	if len(f.CopyWithoutRender) > 0 && len(f.CopyWithoutTemplating) > 0 {
+		d.fail("copyWithoutRender and copyWithoutTemplating cannot both be set")
 	}
 	switch ext := d.in["templateFileExtension"].(type) {
 	case nil:
@@ -139,7 +142,7 @@ func (d *decoder) fetchTemplate() FetchTemplate {
 	default:
 		d.fail("templateFileExtension must be a boolean or a string, found %T", ext)
 	}
-	if f.TemplateFileExtension != "" && len(f.CopyWithoutTemplating) > 0 {
+	if f.TemplateFileExtension != "" && len(f.CopyWithoutTemplating)+len(f.CopyWithoutRender) > 0 {
 		d.fail("templateFileExtension and copyWithoutTemplating cannot both be set")
 	}
 	return f
