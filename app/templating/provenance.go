@@ -145,13 +145,20 @@ type lineEdit struct {
 	Line    int
 	Text    []string
 	Replace bool
+	// Tail replaces the line from Column on (a flow mapping ends the
+	// line, but for a comment, which is dropped).
+	Tail   bool
+	Column int
 }
 
 // planAnnotations finds where each annotation goes in a block-style
 // metadata mapping; ok is false when the mapping is not one that lines
 // can be edited in.
 func planAnnotations(meta *yaml.Node, ann []Annotation) ([]lineEdit, bool) {
-	if meta.Style&yaml.FlowStyle != 0 || len(meta.Content) == 0 {
+	if meta.Style&yaml.FlowStyle != 0 {
+		return planFlowLine(meta, ann)
+	}
+	if len(meta.Content) == 0 {
 		return nil, false
 	}
 	annotations := mapValue(meta, "annotations")
@@ -168,6 +175,33 @@ func planAnnotations(meta *yaml.Node, ann []Annotation) ([]lineEdit, bool) {
 		return nil, false
 	}
 	return planInto(annotations, ann)
+}
+
+// planFlowLine rewrites a flow-style metadata mapping written on one
+// line (metadata: {name: a}), and only that line.
+func planFlowLine(meta *yaml.Node, ann []Annotation) ([]lineEdit, bool) {
+	if !onLine(meta, meta.Line) || meta.Column < 1 {
+		return nil, false
+	}
+	setAnnotations(meta, ann)
+	b, err := yaml.Marshal(meta)
+	if err != nil || bytes.Count(b, []byte("\n")) != 1 {
+		return nil, false
+	}
+	return []lineEdit{{Line: meta.Line, Column: meta.Column, Text: []string{strings.TrimSuffix(string(b), "\n")}, Replace: true, Tail: true}}, true
+}
+
+// onLine reports whether n and all it holds sit on line.
+func onLine(n *yaml.Node, line int) bool {
+	if n.Line != line {
+		return false
+	}
+	for _, c := range n.Content {
+		if !onLine(c, line) {
+			return false
+		}
+	}
+	return true
 }
 
 // planInto sets each annotation in an existing block mapping: a value on
@@ -225,6 +259,9 @@ func applyEdits(data []byte, edits []lineEdit) []byte {
 		for j, t := range e.Text {
 			text[j] = t + eol
 		}
+		if e.Tail && i < len(lines) {
+			text[0] = keepHead(lines[i], e.Column) + text[0]
+		}
 		if e.Replace && i < len(lines) {
 			if !strings.HasSuffix(lines[i], "\n") {
 				text[len(text)-1] = strings.TrimSuffix(text[len(text)-1], eol)
@@ -275,4 +312,17 @@ func setAnnotations(meta *yaml.Node, ann []Annotation) {
 		}
 		annotations.Content = append(annotations.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: a.Key}, val)
 	}
+}
+
+// keepHead is the part of line before the 1-based column col (yaml.v3
+// counts columns in characters).
+func keepHead(line string, col int) string {
+	n := 0
+	for i := range line {
+		if n == col-1 {
+			return line[:i]
+		}
+		n++
+	}
+	return line
 }
