@@ -5,6 +5,8 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/portico-dev/portico/app/descriptor"
+
 	"github.com/portico-dev/portico/app/tree"
 )
 
@@ -72,6 +74,9 @@ func Classify(files tree.Tree) Generation {
 // sourceTemplate returns the first source-template annotation of a
 // descriptor file's entities, "" when none has one or the file is broken.
 func sourceTemplate(data []byte) string {
+	if len(data) > descriptor.DefaultMaxBytes {
+		return ""
+	}
 	docs, err := decodeAll(data)
 	if err != nil {
 		return ""

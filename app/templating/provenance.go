@@ -77,9 +77,15 @@ func Annotate(data []byte, ann []Annotation) ([]byte, error) {
 	return applyEdits(data, edits), nil
 }
 
-func decodeAll(data []byte) ([]*yaml.Node, error) {
+// decodeAll reads every document of a YAML stream as nodes; aliases are
+// not expanded, and a panic of the YAML library is an error.
+func decodeAll(data []byte) (docs []*yaml.Node, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			docs, err = nil, fmt.Errorf("read descriptor: %v", r)
+		}
+	}()
 	dec := yaml.NewDecoder(bytes.NewReader(data))
-	var docs []*yaml.Node
 	for {
 		var n yaml.Node
 		err := dec.Decode(&n)

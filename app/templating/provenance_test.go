@@ -90,3 +90,19 @@ func TestClassify(t *testing.T) {
 		t.Error(GeneratedByBackstage.String())
 	}
 }
+
+func FuzzClassifyAndAnnotate(f *testing.F) {
+	f.Add([]byte("kind: Component\nmetadata:\n  name: a\n  annotations:\n    backstage.io/source-template: template:default/x\n"))
+	f.Add([]byte("kind: API\nmetadata: {name: a}\n---\nkind: System\nmetadata:\n  annotations: {}\n"))
+	f.Add([]byte("a: &a [*a]\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		Classify(tree.Tree{"catalog-info.yaml": {Data: data}})
+		out, err := Annotate(data, testAnnotations)
+		if err != nil {
+			return
+		}
+		if _, err := decodeAll(out); err != nil {
+			t.Fatalf("Annotate wrote a file that does not parse: %v\n%s\n->\n%s", err, data, out)
+		}
+	})
+}
