@@ -192,3 +192,20 @@ spec:
 		t.Errorf("render of a refused template: code %d", code)
 	}
 }
+
+func TestTemplateListTemplatesFolderAlone(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	tpl := "apiVersion: scaffolder.backstage.io/v1beta3\nkind: Template\nmetadata:\n  name: lone\n  title: Lone\n  annotations:\n    portico.dev/template-version: 2.0.0\n" +
+		"spec:\n  type: service\n  steps:\n    - action: fetch:template\n      input: {url: ./skeleton}\n"
+	if err := os.MkdirAll(filepath.Join(dir, "lone", "skeleton"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "lone", "template.yaml"), []byte(tpl), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := runCLI(t, "template", "list", "--templates", dir)
+	if code != ExitOK || !strings.Contains(out, "lone  2.0.0    Lone") {
+		t.Errorf("code %d, out %q, stderr %s", code, out, errs)
+	}
+}

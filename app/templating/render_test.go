@@ -149,3 +149,30 @@ func TestEmbeddedMount(t *testing.T) {
 		t.Fatalf("%v %v", ts, f)
 	}
 }
+
+// TestRenderConcurrent renders one loaded template from several
+// goroutines, as the upgrade flow does across repositories.
+func TestRenderConcurrent(t *testing.T) {
+	t.Parallel()
+	tp := serviceTemplate(t)
+	fsys := os.DirFS("testdata/platform")
+	want, err := tp.Render(context.Background(), fsys, map[string]any{"name": "a", "owner": "o"}, Provenance{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	errs := make(chan error, 8)
+	for range 8 {
+		go func() {
+			got, err := tp.Render(context.Background(), fsys, map[string]any{"name": "a", "owner": "o"}, Provenance{})
+			if err == nil && !got.Equal(want) {
+				err = errors.New("renders differ")
+			}
+			errs <- err
+		}()
+	}
+	for range 8 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}
