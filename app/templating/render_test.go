@@ -176,3 +176,16 @@ func TestRenderConcurrent(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkRender is one repository's render of the testdata service
+// template: validation, four steps, provenance. An upgrade renders twice.
+func BenchmarkRender(b *testing.B) {
+	ts, _ := List(os.DirFS("testdata/platform"))
+	fsys := os.DirFS("testdata/platform")
+	values := map[string]any{"name": "a", "owner": "o"}
+	for b.Loop() {
+		if _, err := ts[0].Render(context.Background(), fsys, values, Provenance{Commit: testCommit}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
