@@ -10,6 +10,7 @@ import (
 
 	"github.com/go-git/go-git/v5/plumbing"
 
+	"github.com/portico-dev/portico/app/descriptor"
 	"github.com/portico-dev/portico/app/facts"
 	"github.com/portico-dev/portico/app/scorecard"
 	"github.com/portico-dev/portico/app/scorereport"
@@ -127,4 +128,36 @@ func (o *op) dropScore(cp string, res *Result) error {
 	o.changes[sp] = plumbing.ZeroHash
 	res.Scores = append(res.Scores, sp)
 	return nil
+}
+
+// GroupsFor gives scorecards the groups the catalog cat holds once src
+// is recorded: cat's, but for those src recorded before, and src's own.
+// A bare owner name then counts as a group only when the catalog has
+// that group; it counts in any case when there is no catalog to judge
+// by (cat nil, or both cat and src without entities). Judged this way,
+// a source synced twice at one commit gets the same scores twice, the
+// first time into an empty catalog included.
+func GroupsFor(cat *Catalog, src Source) *scorecard.Catalog {
+	var groups []descriptor.Ref
+	if cat != nil {
+		for _, r := range cat.Refs() {
+			if rec, _ := cat.Get(r); strings.EqualFold(r.Kind, "group") && rec.SourceRepo != src.Repo {
+				groups = append(groups, r)
+			}
+		}
+	}
+	declares := false
+	for _, e := range src.Entities {
+		if !e.valid() {
+			continue
+		}
+		declares = true
+		if d := e.Document; strings.EqualFold(d.Kind(), "group") {
+			groups = append(groups, descriptor.Ref{Kind: d.Kind(), Namespace: d.Namespace(), Name: d.Name()})
+		}
+	}
+	if cat == nil || (cat.Len() == 0 && !declares) {
+		return nil
+	}
+	return scorecard.NewCatalog(groups)
 }

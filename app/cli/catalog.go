@@ -12,6 +12,7 @@ import (
 
 	"github.com/portico-dev/portico/app/catalog"
 	"github.com/portico-dev/portico/app/descriptor"
+	"github.com/portico-dev/portico/app/facts"
 	"github.com/portico-dev/portico/app/validate"
 )
 
@@ -21,11 +22,14 @@ type CatalogSyncOptions struct {
 	Sources  []string // local git checkouts
 	Globs    []string // extra descriptor file patterns
 	MaxBytes int64
+	// ScorecardsDir replaces the embedded default scorecards, as
+	// `portico score --scorecards` does.
+	ScorecardsDir string
 }
 
 const catalogUsage = `Usage:
-  portico catalog sync --central PATH|OWNER/NAME SOURCE...
-                                                   record the descriptors of local git checkouts
+  portico catalog sync --central PATH|OWNER/NAME [--scorecards DIR] SOURCE...
+                                                   record the descriptors of local git checkouts, and their scores
   portico catalog graph --central PATH [--format text|mermaid|dot] ENTITYREF...
                                                    entities affected when these change
   portico catalog log --central PATH ENTITYREF     commits that changed an entity
@@ -54,6 +58,7 @@ func runCatalogSyncCmd(ctx context.Context, args []string, stdio IO) (int, error
 	fs.StringVar(&opts.Central, "central", "", "the central catalog: a local bare repository (created if missing), owner/name on GitHub or a Git URL (pushed with GITHUB_TOKEN)")
 	fs.Var((*listFlag)(&opts.Globs), "glob", "extra descriptor file pattern (repeatable), e.g. '*.entity.yaml'")
 	fs.Int64Var(&opts.MaxBytes, "max-bytes", descriptor.DefaultMaxBytes, "refuse descriptor files larger than this")
+	fs.StringVar(&opts.ScorecardsDir, "scorecards", "", "directory of Rego scorecards replacing the embedded defaults, for the scores recorded beside the entities")
 	sources, err := parseArgs(fs, args)
 	if err != nil {
 		return ExitUsage, err
@@ -63,7 +68,9 @@ func runCatalogSyncCmd(ctx context.Context, args []string, stdio IO) (int, error
 }
 
 // RunCatalogSync records the committed descriptors of each source into the
-// central repository and prints what each sync did. It returns
+// central repository, each entity's scores beside it (judged on the
+// checkout's facts and the catalog's groups, as `portico score --catalog`
+// judges them), and prints what each sync did. It returns
 // ExitFindings when an entity was left out (conflict or invalid). A
 // checkout with uncommitted changes to descriptors is synced at its
 // commit, with a warning on stderr naming the files left out: the
@@ -76,15 +83,23 @@ func RunCatalogSync(ctx context.Context, opts CatalogSyncOptions, stdio IO) (int
 	if err != nil {
 		return ExitUsage, usagef("%v", err)
 	}
-	store, done, err := openCentral(ctx, opts.Central, stdio.Getenv, locationHosts(stdio.Getenv))
+	cards, err := loadScorecards(ctx, opts.ScorecardsDir, stdio.Getenv)
+	if err != nil {
+		return ExitUsage, err
+	}
+	store, repoPath, done, err := openCentral(ctx, opts.Central, stdio.Getenv, locationHosts(stdio.Getenv))
 	if err != nil {
 		return ExitUsage, err
 	}
 	defer done()
+	sc := &syncScorer{cards: cards, facts: facts.NewCheckout(), groups: catalog.NewLoader(), central: repoPath, stderr: stdio.Err}
 	code := ExitOK
 	for _, dir := range opts.Sources {
 		src, err := catalog.ReadCheckout(ctx, dir, m.Match, opts.MaxBytes)
 		if err != nil {
+			return ExitUsage, err
+		}
+		if err := sc.score(ctx, dir, &src); err != nil {
 			return ExitUsage, err
 		}
 		res, err := store.Sync(ctx, src)
@@ -104,19 +119,21 @@ func RunCatalogSync(ctx context.Context, opts CatalogSyncOptions, stdio IO) (int
 // bare repository (created if missing), or owner/name on GitHub or a Git
 // URL, then mirrored in a temporary repository for the run, fetched
 // first and pushed after each sync (retried when another writer moved
-// the branch), with GITHUB_TOKEN.
-func openCentral(ctx context.Context, central string, getenv func(string) string, opts ...catalog.Option) (*catalog.Store, func(), error) {
+// the branch), with GITHUB_TOKEN. It returns the path of the local
+// repository too, to read the catalog from.
+func openCentral(ctx context.Context, central string, getenv func(string) string, opts ...catalog.Option) (*catalog.Store, string, func(), error) {
 	u, auth, ok := remoteCatalog(central, getenv)
 	if !ok {
 		s, err := catalog.Open(central, opts...)
-		return s, func() {}, err
+		return s, central, func() {}, err
 	}
 	dir, err := os.MkdirTemp("", "portico-central-")
 	if err != nil {
-		return nil, nil, err
+		return nil, "", nil, err
 	}
+	repoPath := filepath.Join(dir, "catalog.git")
 	remote := catalog.Remote{URL: u, Auth: func(context.Context) (transport.AuthMethod, error) { return auth, nil }}
-	s, err := catalog.Open(filepath.Join(dir, "catalog.git"), append(opts, catalog.WithRemote(remote))...)
+	s, err := catalog.Open(repoPath, append(opts, catalog.WithRemote(remote))...)
 	if err == nil {
 		err = s.Refresh(ctx)
 	}
@@ -128,9 +145,9 @@ func openCentral(ctx context.Context, central string, getenv func(string) string
 	}
 	if err != nil {
 		done()
-		return nil, nil, err
+		return nil, "", nil, err
 	}
-	return s, done, nil
+	return s, repoPath, done, nil
 }
 
 func printSync(w io.Writer, src catalog.Source, res catalog.Result) {

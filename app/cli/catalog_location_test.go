@@ -66,7 +66,7 @@ func TestCatalogSyncLocationTargets(t *testing.T) {
 		"svc/catalog-info.yaml": strings.ReplaceAll(catalogComponent, "%s", "svc"),
 	})
 	code, out := runCatalog(t, "--central", central, src)
-	if code != ExitFindings || !strings.Contains(out, "(+2 ~0 -0)") {
+	if code != ExitFindings || !strings.Contains(out, "(+2 ~0 -0, 2 scores)") {
 		t.Errorf("exit %d, output:\n%s", code, out)
 	}
 	for _, want := range []string{

@@ -69,11 +69,11 @@ func TestCatalogSync(t *testing.T) {
 		t.Fatal(err)
 	}
 	code, out := runCatalog(t, "--central", central, shop)
-	if code != ExitOK || !strings.Contains(out, "acme/shop@"+head[:7]+": committed") || !strings.Contains(out, "(+2 ~0 -0)") {
+	if code != ExitOK || !strings.Contains(out, "acme/shop@"+head[:7]+": committed") || !strings.Contains(out, "(+2 ~0 -0, 2 scores)") {
 		t.Fatalf("exit %d, output:\n%s", code, out)
 	}
 	log := gitRun(t, central, "log", "--oneline")
-	if !strings.Contains(log, "sync acme/shop@"+head[:7]+": +2 ~0 -0") {
+	if !strings.Contains(log, "sync acme/shop@"+head[:7]+": +2 ~0 -0, 2 scores") {
 		t.Errorf("central log:\n%s", log)
 	}
 	cart := gitRun(t, central, "show", "HEAD:catalog/default/component/cart.yaml")
@@ -109,7 +109,7 @@ func TestCatalogSyncConflictAndInvalid(t *testing.T) {
 			t.Errorf("output lacks %q:\n%s", w, out)
 		}
 	}
-	if log := strings.TrimSpace(gitRun(t, central, "log", "--format=%s")); log != "sync acme/one@"+strings.TrimSpace(gitRun(t, one, "rev-parse", "--short=7", "HEAD"))+": +1 ~0 -0" {
+	if log := strings.TrimSpace(gitRun(t, central, "log", "--format=%s")); log != "sync acme/one@"+strings.TrimSpace(gitRun(t, one, "rev-parse", "--short=7", "HEAD"))+": +1 ~0 -0, 1 score" {
 		t.Errorf("central log = %q", log)
 	}
 }
