@@ -117,14 +117,19 @@ func checkRepoArgs(a SyncArgs) error {
 	return nil
 }
 
-// touchesDescriptors reports whether the push may change a descriptor: a
-// listed file matches, or the list may be incomplete.
+// touchesDescriptors reports whether the push may change what the
+// catalog records: a listed file is a descriptor, or is added or removed
+// (the repository's file list is a fact its scores are judged on: a
+// CODEOWNERS or a workflow moves them), or the list may be incomplete.
 func touchesDescriptors(p *pushPayload, m validate.Matcher) bool {
 	if len(p.Commits) >= maxListedCommits || (len(p.Commits) == 0 && p.Forced) {
 		return true
 	}
 	for _, c := range p.Commits {
-		for _, list := range [][]string{c.Added, c.Modified, c.Removed} {
+		if len(c.Added)+len(c.Removed) > 0 {
+			return true
+		}
+		for _, list := range [][]string{c.Modified} {
 			for _, f := range list {
 				if m.Match(f) {
 					return true

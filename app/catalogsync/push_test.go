@@ -60,7 +60,8 @@ func TestRoutePush(t *testing.T) {
 		{"default branch, descriptor added", pushDelivery(t, "master", touching("catalog-info.yaml"), nil), true, ""},
 		{"descriptor removed in a subdirectory", pushDelivery(t, "master", []commitFiles{{Removed: []string{"api/shop.catalog.yaml"}}}, nil), true, ""},
 		{"other branch", pushDelivery(t, "feature", touching("catalog-info.yaml"), nil), false, ""},
-		{"no descriptor touched", pushDelivery(t, "master", touching("src/main.go"), nil), false, ""},
+		{"no descriptor touched, no file added or removed", pushDelivery(t, "master", []commitFiles{{Modified: []string{"src/main.go"}}}, nil), false, ""},
+		{"a file added: the scores' facts moved", pushDelivery(t, "master", touching("CODEOWNERS"), nil), true, ""},
 		{"truncated commit list", pushDelivery(t, "master", many, nil), true, ""},
 		{"forced push listing nothing", pushDelivery(t, "master", nil, func(p map[string]any) { p["forced"] = true }), true, ""},
 		{"recorded tag deletion", pushDelivery(t, "master", nil, func(p map[string]any) {

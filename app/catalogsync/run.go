@@ -46,6 +46,10 @@ type Runner struct {
 	limits  RateLimits             // nil: discovered syncs keep no reserve
 	checks  checkrun.Installations
 	publish checkrun.Config
+	// scorecards judge what is recorded (nil: no scores), with the
+	// groups of catalogs.
+	scorecards Scorecards
+	catalogs   Catalogs
 }
 
 // NewRunner returns a Runner that records into store.
@@ -81,7 +85,7 @@ func (r *Runner) Work(ctx context.Context, job *river.Job[SyncArgs]) error {
 	if a.HeadSHA != job.Args.HeadSHA {
 		log = log.With("tip", a.HeadSHA)
 	}
-	res, err := r.sync(ctx, c, a)
+	res, err := r.sync(ctx, log, c, a)
 	if errors.Is(err, catalog.ErrRemoved) {
 		log.Info("the repository left the catalog while this sync read it: not recorded", "error", err)
 		return nil
@@ -144,26 +148,30 @@ func (r *Runner) tip(ctx context.Context, c *github.Client, a SyncArgs) (string,
 // errEmptyRepository is GitHub's 409 for a repository without commits.
 var errEmptyRepository = errors.New("repository is empty")
 
-// sync reads the descriptors at the commit and records them.
-func (r *Runner) sync(ctx context.Context, c *github.Client, a SyncArgs) (catalog.Result, error) {
+// sync reads the descriptors at the commit, scores them and records
+// them.
+func (r *Runner) sync(ctx context.Context, log *slog.Logger, c *github.Client, a SyncArgs) (catalog.Result, error) {
 	readAt := r.now()
-	ents, err := r.read(ctx, c, a)
+	tree, _, err := c.Git.GetTree(ctx, a.Owner, a.Repo, a.HeadSHA, true)
+	if err != nil {
+		return catalog.Result{}, fmt.Errorf("read tree of %s: %w", a.HeadSHA, err)
+	}
+	if tree.GetTruncated() {
+		return catalog.Result{}, river.JobCancel(fmt.Errorf("tree of %s is too large to list", a.HeadSHA))
+	}
+	ents, err := r.read(ctx, c, a, tree)
 	if err != nil {
 		return catalog.Result{}, err
 	}
 	src := catalog.Source{Repo: a.Owner + "/" + a.Repo, RepoID: a.RepoID, URL: a.HTMLURL, Commit: a.HeadSHA, Entities: ents, ReadAt: readAt}
+	if err := r.score(ctx, log, c, a, tree.Entries, &src); err != nil {
+		return catalog.Result{}, err
+	}
 	return r.store.Sync(ctx, src)
 }
 
 // read fetches and parses every descriptor file of the commit's tree.
-func (r *Runner) read(ctx context.Context, c *github.Client, a SyncArgs) ([]catalog.Entity, error) {
-	tree, _, err := c.Git.GetTree(ctx, a.Owner, a.Repo, a.HeadSHA, true)
-	if err != nil {
-		return nil, fmt.Errorf("read tree of %s: %w", a.HeadSHA, err)
-	}
-	if tree.GetTruncated() {
-		return nil, river.JobCancel(fmt.Errorf("tree of %s is too large to list", a.HeadSHA))
-	}
+func (r *Runner) read(ctx context.Context, c *github.Client, a SyncArgs, tree *github.Tree) ([]catalog.Entity, error) {
 	var out []catalog.Entity
 	files := newTreeFiles(c, a, tree.Entries)
 	n := 0

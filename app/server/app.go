@@ -66,7 +66,8 @@ func (s *Server) enterAppMode(ctx context.Context, cfg *config.Config) error {
 			WithLocations(webURL(cfg.GitHub.URL), cfg.Catalog.LocationHosts).WithDocsBase(cfg.DocsURL).
 			WithScorecards(cards, cfg.Scorecards.FailBelow),
 		sync: catalogsync.NewRunner(apps, s.catalog, s.log).WithRegisterer(s.reg).WithReserve(apps).
-			WithChecks(checkrun.FromClients(apps, cfg.GitHub.AppID), publishing(cfg.Checks)),
+			WithChecks(checkrun.FromClients(apps, cfg.GitHub.AppID), publishing(cfg.Checks)).
+			WithScorecards(cards, s.centralCatalog()),
 		repos:   catalogsync.NewDiscoverer(apps, s.queue, s.catalog, s.log),
 		sweeper: redeliver.New(apps.App(), s.recorded, s.log),
 	})
