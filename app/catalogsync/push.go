@@ -129,11 +129,9 @@ func touchesDescriptors(p *pushPayload, m validate.Matcher) bool {
 		if len(c.Added)+len(c.Removed) > 0 {
 			return true
 		}
-		for _, list := range [][]string{c.Modified} {
-			for _, f := range list {
-				if m.Match(f) {
-					return true
-				}
+		for _, f := range c.Modified {
+			if m.Match(f) {
+				return true
 			}
 		}
 	}
