@@ -145,7 +145,9 @@ func goRuleConstants(t *testing.T, dir string) map[string]string {
 			return err
 		}
 		for id := range packageConstants(t, path) {
-			if ownRulePrefix.MatchString(id) && !strings.ContainsAny(id, " %") {
+			// A rule id never ends in a slash; constants that do are path
+			// prefixes (a branch namespace such as "portico/template/").
+			if ownRulePrefix.MatchString(id) && !strings.ContainsAny(id, " %") && !strings.HasSuffix(id, "/") {
 				out[id] = path
 			}
 		}
