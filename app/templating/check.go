@@ -97,7 +97,7 @@ func (t *Template) stepFailure(step Step, err error) *Finding {
 	if errors.As(err, &fe) {
 		return &Finding{File: fe.Path, Finding: descriptor.Finding{Severity: descriptor.SeverityError, Rule: RuleRender,
 			Line: max(fe.Line, 1), Column: 1,
-			Message: fmt.Sprintf("template %s does not render with sample values (step %s): %v", t.Name, step.label(), fe.Err)}}
+			Message: fmt.Sprintf("template %s does not render with sample values (step %s): %s", t.Name, step.label(), engineMessage(fe.Err))}}
 	}
 	return t.sampleFailure(step.Line, fmt.Errorf("step %s: %w", step.label(), err))
 }
@@ -182,4 +182,24 @@ func (tr *tracer) files(platform fs.FS, out tree.Tree) []SampleFile {
 	}
 	sort.Slice(files, func(i, j int) bool { return files[i].Path < files[j].Path })
 	return files
+}
+
+// engineMessage keeps the parts of a render error a template's author
+// can act on: gonja chains the nodes it was evaluating (and portico's
+// own wrapping filters) into its messages.
+func engineMessage(err error) string {
+	parts := strings.Split(err.Error(), ": ")
+	kept := parts[:0]
+	for _, p := range parts {
+		switch {
+		case strings.Contains(p, "__portico"), strings.Contains(p, "&{<Token"), strings.Contains(p, "_expression("),
+			strings.HasPrefix(p, "render "), p == "unable to execute template", strings.HasPrefix(p, "Unable to render expression at line"):
+			continue
+		}
+		kept = append(kept, p)
+	}
+	if len(kept) == 0 {
+		return err.Error()
+	}
+	return strings.Join(kept, ": ")
 }

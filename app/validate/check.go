@@ -27,6 +27,9 @@ type Checker struct {
 	tree     Tree      // nil: placeholders are not resolved
 	// locations scopes Location targets; nil: they are not checked
 	locations Locations
+	// skeletons renders templates to check their skeletons (Run's);
+	// nil: skeleton files are skipped
+	skeletons *skeletons
 }
 
 // NewChecker returns a Checker that applies Backstage's rules and then

@@ -61,6 +61,7 @@ func Run(ctx context.Context, c *Checker, args []string, w report.Writer, opts O
 		}
 		c, opts.Stdin = c.withDeclared(declared), stdin
 	}
+	c = c.withSkeletons()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	inputs := make(chan input, workers)
@@ -79,6 +80,9 @@ func Run(ctx context.Context, c *Checker, args []string, w report.Writer, opts O
 	}
 	go func() { wg.Wait(); close(results) }()
 	res, err := emit(results, window, w)
+	if err == nil {
+		err = c.emitTemplateFailures(&res, w)
+	}
 	if err != nil {
 		cancel()
 		for range results {
@@ -151,6 +155,9 @@ func (c *Checker) checkInput(ctx context.Context, in input, stdin io.Reader) che
 	case err != nil:
 		return checked{seq: in.seq, ioFail: true, file: fileFailure(p, RuleRead, err.Error())}
 	case descriptor.IsSkeleton(content):
+		if f := c.checkSkeleton(ctx, in.path, p); f != nil {
+			return checked{seq: in.seq, file: f}
+		}
 		return checked{seq: in.seq, skeleton: true}
 	}
 	return checked{seq: in.seq, file: c.Check(ctx, p, content)}
