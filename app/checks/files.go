@@ -72,11 +72,21 @@ func (r *Runner) validateChanges(ctx context.Context, repo Repo, sha string, cha
 		return nil, err
 	}
 	chk = chk.WithDeclared(declared(got, chk.MaxBytes()))
+	tc, err := r.checkTemplates(ctx, repo, sha, changed, chk)
+	if err != nil {
+		return nil, err
+	}
 	res := &result{heads: map[string][]byte{}}
 	head := newHeadFiles(repo, sha)
 	for _, f := range got {
 		if f.refused == nil {
 			res.heads[f.path] = f.content
+		}
+		if rendered, ok := tc.result(f.path); ok && f.refused == nil {
+			tc.done(f.path)
+			res.files = append(res.files, rendered)
+			res.summary.Add(rendered)
+			continue
 		}
 		if f.refused == nil && descriptor.IsSkeleton(f.content) {
 			res.skeletons = append(res.skeletons, f.path)
@@ -88,6 +98,10 @@ func (r *Runner) validateChanges(ctx context.Context, repo Repo, sha string, cha
 				return nil, err
 			}
 		}
+		res.files = append(res.files, file)
+		res.summary.Add(file)
+	}
+	for _, file := range tc.rest() {
 		res.files = append(res.files, file)
 		res.summary.Add(file)
 	}
