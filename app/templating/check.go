@@ -20,6 +20,11 @@ import (
 // template.yaml's step or parameters when the failure is theirs.
 const RuleRender = "template/render"
 
+// sampleMaxOutputBytes caps what one skeleton renders for a check: a
+// golden path's skeleton is far smaller, and a check may render a pull
+// request's templates.
+const sampleMaxOutputBytes = 16 << 20
+
 // Sample is a template rendered with its sample values (SampleValues),
 // for checking what it would generate.
 type Sample struct {
@@ -155,6 +160,7 @@ func (tr *tracer) RenderSkeleton(ctx context.Context, src fs.FS, dir string, val
 		CopyWithoutTemplating: o.CopyWithoutTemplating,
 		CopyWithoutRender:     o.CopyWithoutRender,
 		TemplateFileExtension: o.TemplateFileExtension,
+		MaxOutputBytes:        sampleMaxOutputBytes,
 	})
 	if err != nil {
 		return nil, err

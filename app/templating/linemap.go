@@ -1,6 +1,9 @@
 package templating
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // maxAlignCells bounds the table of the line alignment: files whose
 // changed middles are larger map proportionally instead.
@@ -8,12 +11,13 @@ const maxAlignCells = 1 << 20
 
 // lineMap maps each line of a rendered file to the line of its skeleton
 // it comes from. Lines the render left alone are aligned with a longest
-// common subsequence of the two texts; between two aligned lines, the
-// k-th rendered line maps to the k-th skeleton line of the gap (the last
-// one when the gap of the skeleton is shorter), and a rendered line
-// inserted where the skeleton has no line (a value that spans lines)
-// maps to the skeleton line before it. A render that changes lines in
-// place, the usual ${{ }} substitution, so maps every line exactly.
+// common subsequence of the two texts. Between two aligned lines (a gap:
+// lines with expressions, blocks), a rendered line maps to the next
+// skeleton line of the gap whose text before its first tag starts it
+// ("  name: " for "  name: ${{ values.name }}"), and otherwise to the
+// skeleton line the line before it mapped to: a value that spans lines,
+// a loop's repeated body. A render that changes lines in place, the
+// usual ${{ }} substitution, so maps every line exactly.
 func lineMap(skeleton, rendered []byte) []int {
 	a, b := splitLines(skeleton), splitLines(rendered)
 	out := make([]int, len(b))
@@ -32,14 +36,7 @@ func lineMap(skeleton, rendered []byte) []int {
 	pairs = append(pairs, [2]int{len(ma), len(mb)})
 	prevA, prevB := -1, -1
 	for _, pr := range pairs {
-		gapA := pr[0] - prevA - 1
-		for k := 0; prevB+1+k < pr[1]; k++ {
-			j := prevA // an insertion: the line before
-			if gapA > 0 {
-				j = prevA + 1 + min(k, gapA-1)
-			}
-			out[p+prevB+1+k] = p + j + 1
-		}
+		mapGap(out[p+prevB+1:p+pr[1]], ma[prevA+1:pr[0]], mb[prevB+1:pr[1]], p+prevA+1)
 		if pr[1] < len(mb) {
 			out[p+pr[1]] = p + pr[0] + 1
 		}
@@ -49,6 +46,46 @@ func lineMap(skeleton, rendered []byte) []int {
 		out[i] = min(max(out[i], 1), max(len(a), 1))
 	}
 	return out
+}
+
+// mapGap maps the rendered lines rend of a gap to its skeleton lines
+// skel, the first of which is line first+1; out[i] is rend[i]'s.
+func mapGap(out []int, skel, rend []string, first int) {
+	if len(rend) == len(skel) && !slices.ContainsFunc(skel, hasBlock) {
+		for i := range out {
+			out[i] = first + i + 1 // expressions substituted in place
+		}
+		return
+	}
+	cursor, last := 0, first // last: the line mapped to before, 1-based
+	for i, r := range rend {
+		j := cursor
+		for j < len(skel) && !startsWithStatic(r, skel[j]) {
+			j++
+		}
+		switch {
+		case j < len(skel):
+			last, cursor = first+j+1, j+1
+		case i == 0 && len(skel) > 0:
+			last, cursor = first+1, 1
+		}
+		out[i] = last
+	}
+}
+
+func hasBlock(line string) bool { return strings.Contains(line, "{%") }
+
+// startsWithStatic reports whether rendered starts with the text of the
+// skeleton line before its first tag, when that text is more than
+// blanks.
+func startsWithStatic(rendered, skel string) bool {
+	static := skel
+	for _, tag := range []string{"${{", "{%", "{#", "{{"} {
+		if i := strings.Index(static, tag); i >= 0 {
+			static = static[:i]
+		}
+	}
+	return strings.TrimSpace(static) != "" && strings.HasPrefix(rendered, static)
 }
 
 func splitLines(b []byte) []string {

@@ -201,9 +201,11 @@ func TestLineMap(t *testing.T) {
 		want               []int
 	}{
 		{"in place", "a\nname: ${{ values.name }}\nc\n", "a\nname: x\nc\n", []int{1, 2, 3}},
-		{"if block dropped", "a\n{% if values.x %}\nb\n{% endif %}\nc: ${{ values.c }}\nd\n", "a\nc: 1\nd\n", []int{1, 2, 6}},
+		{"if block dropped", "a\n{% if values.x %}\nb\n{% endif %}\nc: ${{ values.c }}\nd\n", "a\nc: 1\nd\n", []int{1, 5, 6}},
 		{"value spanning lines", "a\ndesc: ${{ values.d }}\nz\n", "a\ndesc: one\ntwo\nthree\nz\n", []int{1, 2, 2, 2, 3}},
-		{"for loop", "tags:\n{% for t in values.tags %}\n  - ${{ t }}\n{% endfor %}\nend\n", "tags:\n  - a\n  - b\nend\n", []int{1, 2, 3, 5}},
+		{"for loop", "tags:\n{% for t in values.tags %}\n  - ${{ t }}\n{% endfor %}\nend\n", "tags:\n  - a\n  - b\nend\n", []int{1, 3, 3, 5}},
+		{"whole lines substituted", "a\n${{ values.x }}\n${{ values.y }}\nb\n", "a\n1\n2\nb\n", []int{1, 2, 3, 4}},
+		{"a key moved past a dropped block", "m:\n{%- if values.o %}\n  d: ${{ values.o }}\n{%- endif %}\n  name: ${{ values.n }}!!\nspec:\n", "m:\n  d: x\n  name: n!!\nspec:\n", []int{1, 3, 5, 6}},
 		{"CRLF", "a\r\nb: ${{ x }}\r\n", "a\nb: 1\n", []int{1, 2}},
 		{"empty skeleton", "", "a\nb\n", []int{1, 1}},
 	}
