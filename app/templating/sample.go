@@ -13,15 +13,26 @@ import (
 // checks the result as it checks a user's answers.
 func SampleValues(t *Template) map[string]any {
 	out := map[string]any{}
+	sm := &sampler{left: maxSampleValues}
 	for _, p := range t.Pages {
-		sampleProperties(p.Schema, out)
+		sm.properties(p.Schema, out, 0)
 	}
 	return out
 }
 
+// Bounds of a sample: a schema is outside input (a pull request's
+// template), and nested arrays with minItems multiply.
+const (
+	maxSampleValues = 10_000 // values in all
+	maxSampleDepth  = 32     // objects and arrays within each other
+)
+
+// sampler makes the values of one sample within its bounds.
+type sampler struct{ left int }
+
 // sampleProperties sets a sample for each property of schema that out
 // does not hold yet (an earlier page's wins, as Values merges pages).
-func sampleProperties(schema map[string]any, out map[string]any) {
+func (sm *sampler) properties(schema map[string]any, out map[string]any, depth int) {
 	props, _ := schema["properties"].(map[string]any)
 	names := make([]string, 0, len(props))
 	for name := range props {
@@ -33,12 +44,14 @@ func sampleProperties(schema map[string]any, out map[string]any) {
 		if _, has := out[name]; has || !ok {
 			continue
 		}
-		out[name] = sampleOf(prop)
+		out[name] = sm.of(prop, depth)
 	}
 }
 
-// sampleOf is one property's sample value.
-func sampleOf(prop map[string]any) any {
+// of is one property's sample value; past the bounds, objects and
+// arrays are empty.
+func (sm *sampler) of(prop map[string]any, depth int) any {
+	sm.left--
 	if d, ok := prop["default"]; ok {
 		return copyValue(d)
 	}
@@ -59,10 +72,12 @@ func sampleOf(prop map[string]any) any {
 	case "boolean":
 		return false
 	case "array":
-		return sampleArray(prop)
+		return sm.array(prop, depth+1)
 	case "object":
 		obj := map[string]any{}
-		sampleProperties(prop, obj)
+		if sm.left > 0 && depth < maxSampleDepth {
+			sm.properties(prop, obj, depth+1)
+		}
 		return obj
 	case "null":
 		return nil
@@ -184,12 +199,12 @@ func sampleNumber(prop map[string]any) any {
 	return v
 }
 
-func sampleArray(prop map[string]any) []any {
+func (sm *sampler) array(prop map[string]any, depth int) []any {
 	out := []any{}
 	n, _ := number(prop["minItems"])
 	items, _ := prop["items"].(map[string]any)
-	for i := 0; i < int(min(n, 100)); i++ {
-		out = append(out, sampleOf(items))
+	for i := 0; i < int(min(n, 100)) && sm.left > 0 && depth < maxSampleDepth; i++ {
+		out = append(out, sm.of(items, depth))
 	}
 	return out
 }

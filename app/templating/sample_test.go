@@ -218,3 +218,47 @@ func TestLineMap(t *testing.T) {
 		})
 	}
 }
+
+// TestSampleValuesBounded: nested arrays whose minItems multiply stay
+// within the sample's bounds.
+func TestSampleValuesBounded(t *testing.T) {
+	t.Parallel()
+	schema := map[string]any{"type": "string"}
+	for range 10 {
+		schema = map[string]any{"type": "array", "minItems": 100, "items": schema}
+	}
+	tp := &Template{Pages: []Page{{Schema: map[string]any{"properties": map[string]any{"deep": schema}}}}}
+	var count func(v any) int
+	count = func(v any) int {
+		n := 1
+		if l, ok := v.([]any); ok {
+			for _, it := range l {
+				n += count(it)
+			}
+		}
+		return n
+	}
+	if n := count(SampleValues(tp)["deep"]); n > maxSampleValues+maxSampleDepth {
+		t.Errorf("sample holds %d values", n)
+	}
+}
+
+// FuzzLineMap: any skeleton and rendered text map every rendered line to
+// a line of the skeleton, without panicking.
+func FuzzLineMap(f *testing.F) {
+	f.Add("a\n${{ x }}\nb\n", "a\n1\nb\n")
+	f.Add("{% for t in x %}\n- ${{ t }}\n{% endfor %}\n", "- 1\n- 2\n")
+	f.Add("", "a\nb")
+	f.Fuzz(func(t *testing.T, skeleton, rendered string) {
+		m := lineMap([]byte(skeleton), []byte(rendered))
+		if len(m) != len(splitLines([]byte(rendered))) {
+			t.Fatalf("%d lines mapped of %d", len(m), len(splitLines([]byte(rendered))))
+		}
+		n := max(len(splitLines([]byte(skeleton))), 1)
+		for i, l := range m {
+			if l < 1 || l > n {
+				t.Fatalf("line %d maps to %d, outside 1..%d", i+1, l, n)
+			}
+		}
+	})
+}
