@@ -3,7 +3,6 @@ package main
 import (
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/portico-dev/portico/app/githubtest"
 )
@@ -65,11 +64,16 @@ func TestServeCheckUsesTheCentralCatalog(t *testing.T) {
 	if rerun.Conclusion != "success" || len(rerun.Annotations) != 0 {
 		t.Errorf("re-run: conclusion %q, annotations:\n%s\nwant success and none", rerun.Conclusion, annotationLines(rerun))
 	}
-	for _, r := range a.gh.CheckRuns("acme", "web", pr.HeadSHA) {
-		if r.ID == run.ID && (r.Status != "completed" || r.Conclusion != "neutral" || !strings.Contains(r.Title, "Superseded")) {
-			t.Errorf("first run left %s/%s %q, want completed, neutral, superseded", r.Status, r.Conclusion, r.Title)
+	// The new run is created first, then the old one superseded: a
+	// second write, so wait for it.
+	a.waitUntil("the first run to be superseded", func() bool {
+		for _, r := range a.gh.CheckRuns("acme", "web", pr.HeadSHA) {
+			if r.ID == run.ID {
+				return r.Status == "completed" && r.Conclusion == "neutral" && strings.Contains(r.Title, "Superseded")
+			}
 		}
-	}
+		return false
+	})
 }
 
 const ghostSystem = `apiVersion: backstage.io/v1alpha1
@@ -81,15 +85,15 @@ spec: {owner: team-shop}
 // waitNewCheck waits for a completed check run on sha other than old.
 func (a *app) waitNewCheck(sha string, old int64) githubtest.CheckRun {
 	a.t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for time.Now().Before(deadline) {
+	var run githubtest.CheckRun
+	a.waitUntil("a new completed check run on "+sha, func() bool {
 		for _, r := range a.gh.CheckRuns("acme", "web", sha) {
 			if r.Name == "portico / catalog" && r.ID != old && r.Status == "completed" {
-				return r
+				run = r
+				return true
 			}
 		}
-		sleep()
-	}
-	a.t.Fatalf("no new completed check run on %s; logs:\n%s", sha, a.logs.String())
-	return githubtest.CheckRun{}
+		return false
+	})
+	return run
 }

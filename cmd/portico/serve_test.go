@@ -132,17 +132,31 @@ func (a *app) stop(sig syscall.Signal) {
 // waitCheck waits for portico's completed check run on sha.
 func (a *app) waitCheck(sha string) githubtest.CheckRun {
 	a.t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for time.Now().Before(deadline) {
+	var run githubtest.CheckRun
+	a.waitUntil("a completed check run on "+sha, func() bool {
 		for _, r := range a.gh.CheckRuns("acme", "web", sha) {
 			if r.Name == "portico / catalog" && r.Status == "completed" {
-				return r
+				run = r
+				return true
 			}
 		}
-		time.Sleep(20 * time.Millisecond)
+		return false
+	})
+	return run
+}
+
+// waitUntil polls cond until it holds, failing the test with the App's
+// logs after 30 seconds: what portico does happens after the webhook's
+// answer, so tests wait for its effects rather than for a duration.
+func (a *app) waitUntil(what string, cond func() bool) {
+	a.t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			a.t.Fatalf("waited 30s for %s; logs:\n%s", what, a.logs.String())
+		}
+		sleep()
 	}
-	a.t.Fatalf("no completed check run on %s; logs:\n%s", sha, a.logs.String())
-	return githubtest.CheckRun{}
 }
 
 func httpGet(url string) (int, error) {
