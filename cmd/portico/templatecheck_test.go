@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/portico-dev/portico/app/githubtest"
 )
 
 // TestValidateChecksTemplates runs the binary on platform configurations:
@@ -83,5 +85,42 @@ func copyDir(t *testing.T, from, to string) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestServeChecksTemplates: the App checks a pull request on the
+// platform repository that breaks a template: the template is rendered
+// from the head's files (listed through the fake GitHub's tree API) with
+// sample values, and the skeleton line that would generate an invalid
+// name fails the check.
+func TestServeChecksTemplates(t *testing.T) {
+	t.Parallel()
+	a := newApp(t)
+	a.start()
+	files := githubtest.Files{}
+	err := filepath.WalkDir("testdata/templatecheck/broken", func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		rel, _ := filepath.Rel("testdata/templatecheck/broken", p)
+		files[filepath.ToSlash(rel)] = githubtest.Text(string(data))
+		return err
+	})
+	must(t, err)
+	_, err = a.gh.Commit("acme", "web", "template", files, "a template whose skeleton renders an invalid name")
+	must(t, err)
+	pr, err := a.gh.OpenPullRequest("acme", "web", "template", "main", "Add the svc template")
+	must(t, err)
+	run := a.waitCheck(pr.HeadSHA)
+	lines := annotationLines(run)
+	if run.Conclusion != "failure" || !strings.Contains(lines, "templates/svc/skeleton/catalog-info.yaml:8:9 failure backstage/metadata.name") {
+		t.Errorf("conclusion %q, annotations:\n%s\nwant a failure at the skeleton's name (8:9)", run.Conclusion, lines)
+	}
+	if strings.Contains(run.Summary, "skeleton file skipped") {
+		t.Errorf("the skeleton was skipped:\n%s", run.Summary)
+	}
+	if v := a.gh.Violations(); len(v) > 0 {
+		t.Errorf("requests GitHub's description refuses: %v", v)
 	}
 }
