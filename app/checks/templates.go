@@ -22,7 +22,7 @@ import (
 // its files are read as data and rendered by the Nunjucks engine, which
 // runs no code, within these limits.
 const (
-	maxTemplateFiles   = 500              // files read from the head for templates
+	maxTemplateFiles   = 500              // files read from the head for templates, template.yaml files included
 	maxTemplatesRender = 20               // templates rendered by one check
 	templateRenderTime = 30 * time.Second // for all the renders of one check
 )
@@ -53,7 +53,7 @@ func (r *Runner) checkTemplates(ctx context.Context, repo Repo, sha string, chan
 	blobs := blobPaths(entries)
 	var defs []string
 	for _, p := range blobs {
-		if underTemplates(p) && path.Base(p) == templating.TemplateFile {
+		if underTemplates(p) && path.Base(p) == templating.TemplateFile && len(defs) < maxTemplateFiles {
 			defs = append(defs, p)
 		}
 	}
@@ -216,8 +216,9 @@ func readTemplateFolders(ctx context.Context, repo Repo, sha string, head fstest
 		dirs = append(dirs, folders(t)...)
 	}
 	var want []string
+	read := countFiles(head)
 	for _, p := range blobs {
-		if _, have := head[p]; !have && inFolders(p, dirs) && len(want) < maxTemplateFiles {
+		if _, have := head[p]; !have && inFolders(p, dirs) && len(want)+read < maxTemplateFiles {
 			want = append(want, p)
 		}
 	}
@@ -226,6 +227,17 @@ func readTemplateFolders(ctx context.Context, repo Repo, sha string, head fstest
 		head[p] = f
 	}
 	return err
+}
+
+// countFiles counts the files (not folders) of head.
+func countFiles(head fstest.MapFS) int {
+	n := 0
+	for _, f := range head {
+		if !f.Mode.IsDir() {
+			n++
+		}
+	}
+	return n
 }
 
 // readHead reads files of the head with bounded parallelism into a file

@@ -118,3 +118,27 @@ func TestCheckWithoutTemplatesReadsNoTree(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckTemplatesReadsBounded: a template folder larger than the
+// bound is read up to it, however many files the head holds.
+func TestCheckTemplatesReadsBounded(t *testing.T) {
+	t.Parallel()
+	others := map[string]string{"templates/svc/template.yaml": prTemplate}
+	for i := range 2 * maxTemplateFiles {
+		others[fmt.Sprintf("templates/svc/skeleton/docs/%04d.md", i)] = "# ${{ values.name }}\n"
+	}
+	repo := &fakeRepo{head: newHead, open: true, files: map[string]string{"templates/svc/skeleton/catalog-info.yaml": prSkeleton}, others: others}
+	if _, err := runCheck(t, repo, args(7, newHead)); err != nil {
+		t.Fatal(err)
+	}
+	reads := 0
+	for _, r := range repo.reads {
+		if strings.HasPrefix(r, "file templates/") {
+			reads++
+		}
+	}
+	// The changed descriptor is read once as a descriptor, once for its template.
+	if reads > maxTemplateFiles+1 {
+		t.Errorf("%d files read", reads)
+	}
+}
