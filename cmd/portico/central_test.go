@@ -7,7 +7,6 @@ import (
 	"strings"
 	"syscall"
 	"testing"
-	"time"
 
 	"github.com/portico-dev/portico/app/githubtest"
 )
@@ -79,15 +78,13 @@ func startWithGitHubCatalog(t *testing.T) (a *app, remote, sha, entity string) {
 // waitGitFile waits for a file on the main branch of a bare repository.
 func waitGitFile(t *testing.T, a *app, repo, path string) string {
 	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for time.Now().Before(deadline) {
-		if out, err := exec.Command("git", "-C", repo, "show", "main:"+path).Output(); err == nil {
-			return string(out)
-		}
-		sleep()
-	}
-	t.Fatalf("%s never appeared in %s; logs:\n%s", path, repo, a.logs.String())
-	return ""
+	var got string
+	a.waitUntil(path+" in "+repo, func() bool {
+		out, err := exec.Command("git", "-C", repo, "show", "main:"+path).Output()
+		got = string(out)
+		return err == nil
+	})
+	return got
 }
 
 func gitOut(t *testing.T, repo string, args ...string) string {

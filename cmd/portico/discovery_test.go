@@ -1,12 +1,12 @@
 package main
 
 import (
+	"fmt"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/portico-dev/portico/app/githubtest"
 )
@@ -99,16 +99,14 @@ func catalogCommits(a *app) int {
 // waitLog waits until the server has logged a line containing every part.
 func (a *app) waitLog(parts ...string) {
 	a.t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for time.Now().Before(deadline) {
+	a.waitUntil(fmt.Sprintf("a logged line with %q", parts), func() bool {
 		for _, line := range strings.Split(a.logs.String(), "\n") {
 			if containsAll(line, parts) {
-				return
+				return true
 			}
 		}
-		sleep()
-	}
-	a.t.Fatalf("the server never logged a line with %q; logs:\n%s", parts, a.logs.String())
+		return false
+	})
 }
 
 func containsAll(s string, parts []string) bool {

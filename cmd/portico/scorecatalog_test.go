@@ -5,7 +5,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/portico-dev/portico/app/githubtest"
 	"github.com/portico-dev/portico/app/scorereport"
@@ -36,13 +35,9 @@ func TestServeRecordsScoresInCatalog(t *testing.T) {
 		".github/workflows/ci.yml": githubtest.Text("on: push\njobs: {}\n"),
 	}, "Merge pull request #1: owners and CI")
 	must(t, err)
-	deadline := time.Now().Add(30 * time.Second)
-	for recordedLevel(t, catalogFile(a, webScore)) != "silver" {
-		if time.Now().After(deadline) {
-			t.Fatalf("the score never became silver; logs:\n%s", a.logs.String())
-		}
-		sleep()
-	}
+	a.waitUntil("the score to become silver", func() bool {
+		return recordedLevel(t, catalogFile(a, webScore)) == "silver"
+	})
 	central := filepath.Join(a.dataDir, "catalog.git")
 	out, err := exec.Command("git", "-C", central, "log", "-1", "--format=%s", "main", "--", webScore).Output()
 	must(t, err)

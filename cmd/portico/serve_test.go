@@ -103,14 +103,10 @@ func (a *app) start() {
 			ready = v
 		}
 	}
-	deadline := time.Now().Add(30 * time.Second)
-	for time.Now().Before(deadline) {
-		if resp, err := httpGet("http://" + ready + "/readyz"); err == nil && resp == 200 {
-			return
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	a.t.Fatalf("portico did not become ready:\n%s", a.logs.String())
+	a.waitUntil("portico to become ready", func() bool {
+		resp, err := httpGet("http://" + ready + "/readyz")
+		return err == nil && resp == 200
+	})
 }
 
 func (a *app) stop(sig syscall.Signal) {

@@ -1,13 +1,13 @@
 package main
 
 import (
+	"fmt"
 	"io"
 	"net/http"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/portico-dev/portico/app/githubtest"
 )
@@ -36,15 +36,12 @@ func catalogFile(a *app, path string) string {
 // waitCatalog waits until the catalog file's presence is want.
 func waitCatalog(a *app, path string, want bool) string {
 	a.t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for time.Now().Before(deadline) {
-		if got := catalogFile(a, path); (got != "") == want {
-			return got
-		}
-		sleep()
-	}
-	a.t.Fatalf("catalog file %s present=%v never happened; logs:\n%s", path, want, a.logs.String())
-	return ""
+	var got string
+	a.waitUntil(fmt.Sprintf("catalog file %s present=%v", path, want), func() bool {
+		got = catalogFile(a, path)
+		return (got != "") == want
+	})
+	return got
 }
 
 func TestServeSyncsDefaultBranch(t *testing.T) {
@@ -94,17 +91,17 @@ func TestServeSyncsDefaultBranch(t *testing.T) {
 // waitSyncCheck waits for the catalog sync's check run on sha.
 func (a *app) waitSyncCheck(sha string) githubtest.CheckRun {
 	a.t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for time.Now().Before(deadline) {
+	var run githubtest.CheckRun
+	a.waitUntil("the catalog sync check run on "+sha, func() bool {
 		for _, r := range a.gh.CheckRuns("acme", "web", sha) {
 			if r.Name == "portico / catalog sync" && r.Status == "completed" {
-				return r
+				run = r
+				return true
 			}
 		}
-		sleep()
-	}
-	a.t.Fatalf("no catalog sync check run on %s; logs:\n%s", sha, a.logs.String())
-	return githubtest.CheckRun{}
+		return false
+	})
+	return run
 }
 
 // metrics returns the server's Prometheus exposition.
