@@ -104,7 +104,11 @@ func (t *Template) stepFailure(step Step, err error) *Finding {
 			Line: max(fe.Line, 1), Column: 1,
 			Message: fmt.Sprintf("template %s does not render with sample values (step %s): %s", t.Name, step.label(), engineMessage(fe.Err))}}
 	}
-	return t.sampleFailure(step.Line, fmt.Errorf("step %s: %w", step.label(), err))
+	msg := engineMessage(err)
+	if !strings.HasPrefix(msg, "step ") {
+		msg = fmt.Sprintf("step %s: %s", step.label(), msg)
+	}
+	return t.sampleFailure(step.Line, errors.New(msg))
 }
 
 func (t *Template) sampleFailure(line int, err error) *Finding {

@@ -44,6 +44,9 @@ func (sm *sampler) properties(schema map[string]any, out map[string]any, depth i
 		if _, has := out[name]; has || !ok {
 			continue
 		}
+		if _, has := prop["ui:field"]; !has && nameFields[strings.ToLower(name)] != "" {
+			prop = withField(prop, nameFields[strings.ToLower(name)])
+		}
 		out[name] = sm.of(prop, depth)
 	}
 }
@@ -120,6 +123,11 @@ var fieldSamples = map[string]string{
 	"OwnedEntityPicker": "component:default/example",
 	"EntityPicker":      "component:default/example",
 }
+
+// nameFields are the field extensions that Backstage's templates give
+// these parameter names, which templates often leave bare and still read
+// with parseRepoUrl or parseEntityRef.
+var nameFields = map[string]string{"repourl": "RepoUrlPicker", "owner": "OwnerPicker"}
 
 // formatSamples are strings of the JSON Schema formats.
 var formatSamples = map[string]string{
@@ -224,6 +232,15 @@ func number(v any) (float64, bool) {
 		return f, err == nil
 	}
 	return 0, false
+}
+
+func withField(prop map[string]any, field string) map[string]any {
+	out := make(map[string]any, len(prop)+1)
+	for k, v := range prop {
+		out[k] = v
+	}
+	out["ui:field"] = field
+	return out
 }
 
 // withoutDefault is a property's schema as a schema of its own: its

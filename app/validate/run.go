@@ -154,10 +154,11 @@ func (c *Checker) checkInput(ctx context.Context, in input, stdin io.Reader) che
 		return checked{seq: in.seq, file: fileFailure(p, descriptor.RuleSize, big.Error())}
 	case err != nil:
 		return checked{seq: in.seq, ioFail: true, file: fileFailure(p, RuleRead, err.Error())}
-	case descriptor.IsSkeleton(content):
-		if f := c.checkSkeleton(ctx, in.path, p); f != nil {
-			return checked{seq: in.seq, file: f}
-		}
+	}
+	if f := c.checkSkeleton(ctx, in.path, p, content); f != nil {
+		return checked{seq: in.seq, file: f}
+	}
+	if descriptor.IsSkeleton(content) {
 		return checked{seq: in.seq, skeleton: true}
 	}
 	return checked{seq: in.seq, file: c.Check(ctx, p, content)}

@@ -1,6 +1,7 @@
 package validate
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -188,11 +189,19 @@ func (c *Checker) withSkeletons() *Checker {
 	return &cc
 }
 
-func (c *Checker) checkSkeleton(ctx context.Context, name, path string) *report.File {
-	if c.skeletons == nil || name == StdinPath {
+// checkSkeleton checks a file that may be a template's skeleton by
+// rendering the template, or returns nil. Files with no tag at all
+// render to themselves and are not looked at; cookiecutterCompat
+// skeletons hold {{ }} rather than ${{ }}.
+func (c *Checker) checkSkeleton(ctx context.Context, name, path string, content []byte) *report.File {
+	if c.skeletons == nil || name == StdinPath || !hasTags(content) {
 		return nil
 	}
 	return c.skeletons.check(ctx, c, name, path)
+}
+
+func hasTags(content []byte) bool {
+	return bytes.Contains(content, []byte("{{")) || bytes.Contains(content, []byte("{%")) || bytes.Contains(content, []byte("{#"))
 }
 
 // emitTemplateFailures writes the render failures no file of the run

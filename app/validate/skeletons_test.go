@@ -3,6 +3,7 @@ package validate
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -176,5 +177,46 @@ func TestRunSkeletonShownPaths(t *testing.T) {
 		for _, f := range rec.files {
 			t.Errorf("%s: %v", f.Path, f.Documents)
 		}
+	}
+}
+
+// TestRunChecksBackstageSamples: the Backstage-format sample templates
+// of testdata/templates/samples (given the version portico needs to load
+// a template) all render with sample values, and their seven skeleton
+// descriptors are checked. The one error is real: features-copy's tags
+// loop renders `tags:` with nothing under it when no tags are given,
+// which its schema allows.
+func TestRunChecksBackstageSamples(t *testing.T) {
+	t.Parallel()
+	const samples = "../../testdata/templates/samples"
+	files := map[string]string{}
+	err := filepath.WalkDir(samples, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		rel, _ := filepath.Rel(samples, p)
+		text := string(data)
+		if filepath.Base(p) == "template.yaml" { // none has metadata.annotations
+
+			text = strings.Replace(text, "\nmetadata:\n", "\nmetadata:\n  annotations: {portico.dev/template-version: 1.0.0}\n", 1)
+		}
+		files["templates/"+filepath.ToSlash(rel)] = text
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := writeTree(t, files)
+	got, res := runTree(t, dir)
+	var errs []string
+	for p, f := range got {
+		for _, e := range findingsOf(f) {
+			errs = append(errs, p+":"+e)
+		}
+	}
+	want := []string{"templates/features-copy/skeleton/catalog-info.yaml:9 backstage/metadata.tags"}
+	if len(got) != 7 || res.Skeletons != 0 || strings.Join(errs, ",") != strings.Join(want, ",") {
+		t.Errorf("%d files, %d skipped, errors %v; want 7, 0, %v", len(got), res.Skeletons, errs, want)
 	}
 }
