@@ -161,7 +161,7 @@ func fetchRego(ctx context.Context, c *github.Client, owner, name string, dir *g
 		if n++; n > maxPolicyFiles {
 			return nil, fmt.Errorf("platform repository: more than %d policy files", maxPolicyFiles)
 		}
-		data, err := blob(ctx, c, owner, name, e.GetSHA())
+		data, err := Blob(ctx, c, owner, name, e.GetSHA())
 		if err != nil {
 			return nil, fmt.Errorf("platform policy %s/%s: %w", PoliciesDir, p, err)
 		}
@@ -193,8 +193,9 @@ func addFile(zw *zip.Writer, name string, data []byte) error {
 	return nil
 }
 
-// blob fetches a blob's content.
-func blob(ctx context.Context, c *github.Client, owner, name, sha string) ([]byte, error) {
+// Blob fetches a blob's content through the Git Data API: the one reader
+// of blobs for every flow that reads a repository's files by tree entry.
+func Blob(ctx context.Context, c *github.Client, owner, name, sha string) ([]byte, error) {
 	b, _, err := c.Git.GetBlob(ctx, owner, name, sha)
 	if err != nil {
 		return nil, err
