@@ -2,7 +2,6 @@ package catalogsync
 
 import (
 	"context"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -18,6 +17,7 @@ import (
 	"github.com/portico-dev/portico/app/descriptor"
 	"github.com/portico-dev/portico/app/gh"
 	"github.com/portico-dev/portico/app/jobs"
+	"github.com/portico-dev/portico/app/platform"
 	"github.com/portico-dev/portico/app/validate"
 )
 
@@ -50,6 +50,7 @@ type Runner struct {
 	// groups of catalogs.
 	scorecards Scorecards
 	catalogs   Catalogs
+	upgrades   Upgrades // nil: no template upgrades follow syncs
 }
 
 // NewRunner returns a Runner that records into store.
@@ -167,7 +168,11 @@ func (r *Runner) sync(ctx context.Context, log *slog.Logger, c *github.Client, a
 	if err := r.score(ctx, log, c, a, tree.Entries, &src); err != nil {
 		return catalog.Result{}, err
 	}
-	return r.store.Sync(ctx, src)
+	res, err := r.store.Sync(ctx, src)
+	if err == nil {
+		r.tellUpgrades(ctx, log, a, ents)
+	}
+	return res, err
 }
 
 // read fetches and parses every descriptor file of the commit's tree.
@@ -200,14 +205,7 @@ func (r *Runner) read(ctx context.Context, c *github.Client, a SyncArgs, tree *g
 }
 
 func blob(ctx context.Context, c *github.Client, a SyncArgs, sha string) ([]byte, error) {
-	b, _, err := c.Git.GetBlob(ctx, a.Owner, a.Repo, sha)
-	if err != nil {
-		return nil, err
-	}
-	if b.GetEncoding() != "base64" {
-		return []byte(b.GetContent()), nil
-	}
-	return base64.StdEncoding.DecodeString(b.GetContent())
+	return platform.Blob(ctx, c, a.Owner, a.Repo, sha)
 }
 
 // tooLarge is a file refused before it is fetched.

@@ -41,6 +41,8 @@ type Config struct {
 	Policy   Policy   `yaml:"policy"`
 	// Scorecards tunes the pull request check's scorecard section.
 	Scorecards Scorecards `yaml:"scorecards"`
+	// Templates tunes the App's template-upgrade pull requests.
+	Templates Templates `yaml:"templates"`
 
 	// InsecureSkipSignature accepts webhooks without checking
 	// X-Hub-Signature-256. Development only: Warnings reports it.

@@ -27,6 +27,7 @@ func (c *Config) Validate() error {
 		c.Checks.validate(),
 		c.Policy.validate(),
 		c.Scorecards.validate(),
+		c.Templates.validate(),
 	)
 }
 

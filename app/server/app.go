@@ -31,6 +31,9 @@ type appMode struct {
 	sync    *catalogsync.Runner
 	repos   *catalogsync.Discoverer // repositories coming into the installation and leaving it
 	sweeper *redeliver.Sweeper
+	// upgrades opens template-upgrade pull requests; nil without a
+	// platform repository.
+	upgrades *upgrades
 }
 
 // enterAppMode builds the App's clients, policy source, check runner and
@@ -57,6 +60,14 @@ func (s *Server) enterAppMode(ctx context.Context, cfg *config.Config) error {
 	secret := []byte(cfg.GitHub.WebhookSecret.Reveal())
 	routes := checks.Routes()
 	maps.Copy(routes, catalogsync.Routes())
+	routes["push"] = pushRoute(routes["push"], cfg.Platform.Repository)
+	ups := s.newUpgrades(cfg, apps)
+	sync := catalogsync.NewRunner(apps, s.catalog, s.log).WithRegisterer(s.reg).WithReserve(apps).
+		WithChecks(checkrun.FromClients(apps, cfg.GitHub.AppID), publishing(cfg.Checks)).
+		WithScorecards(cards, s.centralCatalog())
+	if ups != nil {
+		sync = sync.WithUpgrades(syncedUpgrades{ups.triggers})
+	}
 	s.app.Store(&appMode{
 		appID:   cfg.GitHub.AppID,
 		apps:    apps,
@@ -65,11 +76,10 @@ func (s *Server) enterAppMode(ctx context.Context, cfg *config.Config) error {
 			WithCatalog(s.centralCatalog()).WithPublishing(publishing(cfg.Checks)).
 			WithLocations(webURL(cfg.GitHub.URL), cfg.Catalog.LocationHosts).WithDocsBase(cfg.DocsURL).
 			WithScorecards(cards, cfg.Scorecards.FailBelow),
-		sync: catalogsync.NewRunner(apps, s.catalog, s.log).WithRegisterer(s.reg).WithReserve(apps).
-			WithChecks(checkrun.FromClients(apps, cfg.GitHub.AppID), publishing(cfg.Checks)).
-			WithScorecards(cards, s.centralCatalog()),
-		repos:   catalogsync.NewDiscoverer(apps, s.queue, s.catalog, s.log),
-		sweeper: redeliver.New(apps.App(), s.recorded, s.log),
+		sync:     sync,
+		repos:    catalogsync.NewDiscoverer(apps, s.queue, s.catalog, s.log),
+		sweeper:  redeliver.New(apps.App(), s.recorded, s.log),
+		upgrades: ups,
 	})
 	s.log.Info("GitHub App configured", "app_id", cfg.GitHub.AppID, "github", cfg.GitHub.URL, "policies", cfg.Platform.Source())
 	go s.checkApp(apps, cfg)

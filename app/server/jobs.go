@@ -17,6 +17,8 @@ func (s *Server) handleJobs() {
 	jobs.Handle(s.queue, inApp(s, func(a *appMode) work[catalogsync.SyncArgs] { return s.syncUnlessCentral(a) }))
 	jobs.Handle(s.queue, inApp(s, func(a *appMode) work[catalogsync.DiscoverArgs] { return a.repos.Discover }))
 	jobs.Handle(s.queue, inApp(s, func(a *appMode) work[catalogsync.RemoveArgs] { return a.repos.Remove }))
+	jobs.Handle(s.queue, inApp(s, s.upgradeWork))
+	jobs.Handle(s.queue, inApp(s, s.fanOutWork))
 }
 
 type work[T river.JobArgs] func(context.Context, *river.Job[T]) error

@@ -18,6 +18,7 @@ import (
 	"github.com/portico-dev/portico/app/config"
 	"github.com/portico-dev/portico/app/jobs"
 	"github.com/portico-dev/portico/app/store"
+	"github.com/portico-dev/portico/app/upgrade"
 	"github.com/portico-dev/portico/app/webhook"
 )
 
@@ -50,6 +51,9 @@ type Server struct {
 	intake *webhook.Intake
 	// metricsLn is metrics_listen's listener, if set.
 	metricsLn net.Listener
+	// upgradeMetrics and adoption outlive an App configured again.
+	upgradeMetrics *upgrade.Metrics
+	adoption       *upgrade.Adoption
 }
 
 // New opens the database and queue and, when the configuration names a
@@ -57,6 +61,7 @@ type Server struct {
 func New(ctx context.Context, cfg *config.Config, log *slog.Logger) (*Server, error) {
 	s := &Server{cfg: cfg, log: log, reg: prometheus.NewRegistry()}
 	s.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	s.upgradeMetrics, s.adoption = upgrade.NewMetrics(s.reg), upgrade.NewAdoption(s.reg)
 	for _, w := range cfg.Warnings() {
 		log.Warn(w)
 	}
@@ -75,7 +80,8 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger) (*Server, er
 		return nil, err
 	}
 	s.queue, err = jobs.New(db, jobs.Options{Logger: log, Registerer: s.reg,
-		JobTimeout: cfg.Jobs.Timeout, RescueStuckJobsAfter: cfg.Jobs.RescueAfter, KeyLease: cfg.Jobs.KeyLease})
+		JobTimeout: cfg.Jobs.Timeout, RescueStuckJobsAfter: cfg.Jobs.RescueAfter, KeyLease: cfg.Jobs.KeyLease,
+		River: upgradeQueue(cfg)})
 	if err != nil {
 		db.Close()
 		return nil, err
