@@ -52,7 +52,7 @@ func commands() []command {
 		{"validate", "check catalog descriptors with Backstage's rules and the organisation's policies", runValidateCmd},
 		{"score", "score entities with the scorecards: level, points and what to fix next", runScoreCmd},
 		{"policy", "work with Rego policies (policy test)", runPolicyCmd},
-		{"template", "golden-path templates: template list, template render", runTemplateCmd},
+		{"template", "golden-path templates: template list, render, upgrade, status", runTemplateCmd},
 		{"catalog", "the central catalog repository: catalog sync, graph, log, diff", runCatalogCmd},
 		{"serve", "run the GitHub App: webhooks, pull request checks (first run: a setup page)", runServeCmd},
 		{"dev", "developer tools: dev corpus, dev load, dev github (a fake GitHub to try portico serve)", runDevCmd},

@@ -14,7 +14,12 @@ import (
 
 const templateUsage = `Usage:
   portico template list [--templates DIR] [--format text|json]
-  portico template render NAME --values FILE --out DIR [--templates DIR] [--force]`
+  portico template render NAME --values FILE --out DIR [--templates DIR] [--force]
+  portico template upgrade [--templates DIR] [--to VERSION] [--dry-run] PATH
+  portico template status [--templates DIR] [--catalog SRC] [--format text|json] [PATH...]
+
+template upgrade exits 0 when it merged cleanly (or there was nothing to
+upgrade), 1 when conflicts remain in the files, 2 on errors.`
 
 func runTemplateCmd(ctx context.Context, args []string, stdio IO) (int, error) {
 	if len(args) > 0 {
@@ -23,6 +28,8 @@ func runTemplateCmd(ctx context.Context, args []string, stdio IO) (int, error) {
 			return runTemplateListCmd(ctx, args[1:], stdio)
 		case "render":
 			return runTemplateRenderCmd(ctx, args[1:], stdio)
+		case "upgrade":
+			return runTemplateUpgradeCmd(ctx, args[1:], stdio)
 		}
 	}
 	fmt.Fprintln(stdio.Err, templateUsage)
