@@ -265,3 +265,86 @@ func TestTemplateUpgradeNewRequiredParameter(t *testing.T) {
 		t.Errorf("answers lost region: %+v", answersIn(t, repo).Values)
 	}
 }
+
+func TestTemplateUpgradeToAVersionInHistory(t *testing.T) {
+	t.Parallel()
+	platform, a, b := platformRepo(t, service110)
+	edit(t, platform, serviceDir+"/template.yaml", "template-version: 1.1.0", "template-version: 1.2.0")
+	gitIn(t, platform, "commit", "-q", "-am", "service 1.2.0")
+	repo := generated(t, platform, a)
+	if code, _, errs := runCLI(t, "template", "upgrade", "--to", "1.3.0", "--templates", platform, repo); code != ExitUsage || !strings.Contains(errs, "--to 1.3.0") {
+		t.Errorf("--to a version nowhere: code %d, %s", code, errs)
+	}
+	code, out, errs := runCLI(t, "template", "upgrade", "--to", "1.1.0", "--templates", platform, repo)
+	if code != ExitOK || !strings.Contains(out, "service 1.0.0 -> 1.1.0") {
+		t.Fatalf("code %d, %s%s", code, out, errs)
+	}
+	if ans := answersIn(t, repo); ans.Version != "1.1.0" || ans.PlatformCommit != b {
+		t.Errorf("answers = %+v, want 1.1.0 at %s (the commit that made 1.1.0)", ans, b)
+	}
+	code, out, errs = runCLI(t, "template", "upgrade", "--templates", platform, repo)
+	if code != ExitOK || !strings.Contains(out, "service 1.1.0 -> 1.2.0") || answersIn(t, repo).Version != "1.2.0" {
+		t.Errorf("then to the working tree: code %d, %s%s", code, out, errs)
+	}
+}
+
+func TestTemplateUpgradeWithoutPlatformCommitFindsTheBase(t *testing.T) {
+	t.Parallel()
+	platform, a, _ := platformRepo(t, service110)
+	repo := generated(t, platform, a)
+	edit(t, repo, templating.AnswersPath, "platform_commit: "+a+"\n", "")
+	edit(t, repo, "README.md", "# payments\n", "# payments, ours\n")
+	code, out, errs := runCLI(t, "template", "upgrade", "--templates", platform, repo)
+	if code != ExitOK || !strings.Contains(errs, "no platform_commit: the base is "+a[:12]) {
+		t.Fatalf("code %d, %s\nstderr: %s", code, out, errs)
+	}
+	if readme := string(readTree(t, repo)["README.md"].Data); !strings.Contains(readme, "# payments, ours\n") || !strings.Contains(readme, "(HTTP)") {
+		t.Errorf("README.md:\n%s", readme)
+	}
+}
+
+func TestTemplateUpgradeRefusals(t *testing.T) {
+	t.Parallel()
+	platform, a, _ := platformRepo(t, service110)
+	repo := generated(t, platform, a)
+
+	// No history to read the base from: the embedded templates, a copy
+	// outside Git, a platform_commit the clone does not have.
+	code, _, errs := runCLI(t, "template", "upgrade", repo)
+	if code != ExitUsage || !strings.Contains(errs, `template "service"`) {
+		t.Errorf("embedded: code %d, %s", code, errs)
+	}
+	plain := t.TempDir()
+	copyDir(t, platform, plain)
+	must(t, os.RemoveAll(filepath.Join(plain, ".git")))
+	code, _, errs = runCLI(t, "template", "upgrade", "--templates", plain, repo)
+	if code != ExitUsage || !strings.Contains(errs, "not in a Git checkout") {
+		t.Errorf("not Git: code %d, %s", code, errs)
+	}
+	other := t.TempDir()
+	copyDir(t, platform, other)
+	must(t, os.RemoveAll(filepath.Join(other, ".git")))
+	gitIn(t, other, "init", "-q", "-b", "main")
+	gitIn(t, other, "add", "-A")
+	gitIn(t, other, "commit", "-q", "-m", "another repository, at 1.1.0 only")
+	code, _, errs = runCLI(t, "template", "upgrade", "--templates", other, repo)
+	if code != ExitUsage || !strings.Contains(errs, "platform_commit "+a) {
+		t.Errorf("unknown commit: code %d, %s", code, errs)
+	}
+
+	// Backstage generated it: the owner is told what to add.
+	bs := t.TempDir()
+	must(t, os.WriteFile(filepath.Join(bs, "catalog-info.yaml"), []byte("apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: x\n"+
+		"  annotations:\n    backstage.io/source-template: template:default/service\nspec: {type: service, lifecycle: production, owner: group:a}\n"), 0o644))
+	code, _, errs = runCLI(t, "template", "upgrade", "--templates", platform, bs)
+	if code != ExitUsage || !strings.Contains(errs, "by Backstage") || !strings.Contains(errs, "platform_commit") {
+		t.Errorf("backstage: code %d, %s", code, errs)
+	}
+	code, _, errs = runCLI(t, "template", "upgrade", "--templates", platform, t.TempDir())
+	if code != ExitUsage || !strings.Contains(errs, "not generated from a template") {
+		t.Errorf("plain repository: code %d, %s", code, errs)
+	}
+	if code, _, _ := runCLI(t, "template", "upgrade"); code != ExitUsage {
+		t.Errorf("no PATH: code %d", code)
+	}
+}
