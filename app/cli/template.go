@@ -30,6 +30,8 @@ func runTemplateCmd(ctx context.Context, args []string, stdio IO) (int, error) {
 			return runTemplateRenderCmd(ctx, args[1:], stdio)
 		case "upgrade":
 			return runTemplateUpgradeCmd(ctx, args[1:], stdio)
+		case "status":
+			return runTemplateStatusCmd(ctx, args[1:], stdio)
 		}
 	}
 	fmt.Fprintln(stdio.Err, templateUsage)
