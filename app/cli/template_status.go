@@ -48,7 +48,7 @@ type statusRepo struct {
 	Repository string `json:"repository"`
 	Location   string `json:"location,omitempty"`
 	// Origin is portico (an answers file) or backstage (the annotation only).
-	Origin string      `json:"origin"`
+	Origin string       `json:"origin"`
 	Drift  *statusDrift `json:"drift,omitempty"`
 	// Note says why drift is not measured, or what the repository needs.
 	Note string `json:"note,omitempty"`
