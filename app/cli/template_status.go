@@ -50,6 +50,9 @@ type statusRepo struct {
 	// Origin is portico (an answers file) or backstage (the annotation only).
 	Origin string       `json:"origin"`
 	Drift  *statusDrift `json:"drift,omitempty"`
+	// Pull is the open upgrade pull request, when the catalog was read
+	// from GitHub and the repository has one.
+	Pull *statusPull `json:"pull,omitempty"`
 	// Note says why drift is not measured, or what the repository needs.
 	Note string `json:"note,omitempty"`
 }
@@ -257,11 +260,11 @@ func writeTemplateStatus(w io.Writer, format string, sts []statusTemplate) error
 		return enc.Encode(map[string]any{"templates": sts})
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "TEMPLATE\tVERSION\tLATEST\tREPOSITORY\tUNCHANGED\tNOTE")
+	fmt.Fprintln(tw, "TEMPLATE\tVERSION\tLATEST\tREPOSITORY\tUNCHANGED\tPULL\tNOTE")
 	for _, st := range sts {
 		for _, v := range st.Versions {
 			for _, r := range v.Repositories {
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", st.Template, cmp.Or(v.Version, "?"), cmp.Or(st.Latest, "?"), r.Repository, driftText(r.Drift), r.Note)
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", st.Template, cmp.Or(v.Version, "?"), cmp.Or(st.Latest, "?"), r.Repository, driftText(r.Drift), pullText(r.Pull), r.Note)
 			}
 		}
 	}

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -18,8 +19,23 @@ import (
 // catalogGenerated lists the entities of the central catalog src (as
 // --catalog names it elsewhere) that name their source template, at the
 // tip of its main branch. Drift is not measured: it needs each
-// repository's files, which the central catalog does not hold.
+// repository's files, which the central catalog does not hold. When src
+// is a repository on GitHub (owner/name), each entity whose location is
+// a repository there gets its open upgrade pull request.
 func catalogGenerated(ctx context.Context, src string, getenv func(string) string) ([]statusRepo, error) {
+	repos, err := catalogEntities(ctx, src, getenv)
+	if err != nil {
+		return nil, err
+	}
+	if _, _, remote := remoteCatalog(src, getenv); remote && githubRepo.MatchString(src) {
+		server := strings.TrimSuffix(cmp.Or(getenv("GITHUB_SERVER_URL"), defaultServer), "/")
+		newPullFinder(getenv).annotate(ctx, server, repos)
+	}
+	return repos, nil
+}
+
+// catalogEntities reads the catalog's entities that name a template.
+func catalogEntities(ctx context.Context, src string, getenv func(string) string) ([]statusRepo, error) {
 	tip, _, err := catalogTip(ctx, src, getenv)
 	if err != nil || tip == nil {
 		return nil, err
