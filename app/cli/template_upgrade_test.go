@@ -348,3 +348,40 @@ func TestTemplateUpgradeRefusals(t *testing.T) {
 		t.Errorf("no PATH: code %d", code)
 	}
 }
+
+func TestTemplateUpgradeModesAndLinks(t *testing.T) {
+	t.Parallel()
+	platform, a, _ := platformRepo(t, func(t *testing.T, dir string) {
+		skel := filepath.Join(dir, serviceDir, "skeleton")
+		must(t, os.WriteFile(filepath.Join(skel, "run.sh"), []byte("#!/bin/sh\nexec go run .\n"), 0o755))
+		must(t, os.Symlink("docs/index.md", filepath.Join(skel, "DOCS.md")))
+	})
+	repo := generated(t, platform, a)
+	code, out, errs := runCLI(t, "template", "upgrade", "--templates", platform, repo)
+	if code != ExitOK {
+		t.Fatalf("code %d, %s%s", code, out, errs)
+	}
+	if info, err := os.Stat(filepath.Join(repo, "run.sh")); err != nil || info.Mode().Perm()&0o111 == 0 {
+		t.Errorf("run.sh: %v, %v: want it executable", info, err)
+	}
+	if target, err := os.Readlink(filepath.Join(repo, "DOCS.md")); err != nil || target != "docs/index.md" {
+		t.Errorf("DOCS.md -> %q, %v: want the template's link", target, err)
+	}
+}
+
+func TestTemplateUpgradeStaysInsideTheCheckout(t *testing.T) {
+	t.Parallel()
+	platform, a, _ := platformRepo(t, service110)
+	repo := generated(t, platform, a)
+	outside := t.TempDir()
+	must(t, os.WriteFile(filepath.Join(outside, "index.md"), []byte("# payments documentation\n"), 0o644))
+	must(t, os.RemoveAll(filepath.Join(repo, "docs")))
+	must(t, os.Symlink(outside, filepath.Join(repo, "docs")))
+	code, _, errs := runCLI(t, "template", "upgrade", "--templates", platform, repo)
+	if code != ExitUsage || !strings.Contains(errs, "docs/index.md") {
+		t.Errorf("code %d, stderr %s: want a refusal naming docs/index.md", code, errs)
+	}
+	if _, err := os.Stat(filepath.Join(outside, "index.md")); err != nil {
+		t.Errorf("the upgrade reached outside the checkout: %v", err)
+	}
+}
