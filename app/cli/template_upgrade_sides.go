@@ -49,6 +49,9 @@ func upgradeSides(ctx context.Context, opts TemplateUpgradeOptions, src *platfor
 	if target, err = pickTarget(ctx, opts, h, sides, target); err != nil {
 		return target, base, err
 	}
+	if target.Template == wt {
+		warnTemplateUncommitted(ctx, h, target, opts.Templates, stdio)
+	}
 	if err := checkNewer(answers, target.Template.Version); err != nil {
 		return target, base, err
 	}

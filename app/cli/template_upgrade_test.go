@@ -385,3 +385,18 @@ func TestTemplateUpgradeStaysInsideTheCheckout(t *testing.T) {
 		t.Errorf("the upgrade reached outside the checkout: %v", err)
 	}
 }
+
+func TestTemplateUpgradeWarnsOfUncommittedTemplateChanges(t *testing.T) {
+	t.Parallel()
+	platform, a, _ := platformRepo(t, service110)
+	repo := generated(t, platform, a)
+	code, _, errs := runCLI(t, "template", "upgrade", "--dry-run", "--templates", platform, repo)
+	if code != ExitOK || strings.Contains(errs, "not committed") {
+		t.Errorf("clean platform checkout: code %d, stderr %s", code, errs)
+	}
+	edit(t, platform, serviceDir+"/skeleton/Makefile", "go run .", "go run ./cmd")
+	code, _, errs = runCLI(t, "template", "upgrade", "--templates", platform, repo)
+	if code != ExitOK || !strings.Contains(errs, "templates/service that are not committed") {
+		t.Errorf("edited platform checkout: code %d, stderr %s", code, errs)
+	}
+}
