@@ -67,8 +67,7 @@ func RunTemplateUpgrade(ctx context.Context, opts TemplateUpgradeOptions, stdio 
 	defer src.close()
 	target, base, err := upgradeSides(ctx, opts, src, answers, stdio)
 	if errors.Is(err, plan.ErrCurrent) {
-		fmt.Fprintf(stdio.Out, "%s: already at %s: nothing to upgrade (%v)\n", opts.Path, answers.Version, err)
-		return ExitOK, nil
+		return upgradeFailed(stdio, opts.Path, answers, err)
 	}
 	if err != nil {
 		return ExitUsage, err
@@ -96,7 +95,7 @@ func upgradeFailed(stdio IO, dir string, answers *templating.Answers, err error)
 	var missing *templating.MissingParametersError
 	switch {
 	case errors.Is(err, plan.ErrCurrent):
-		fmt.Fprintf(stdio.Out, "%s: already at %s: nothing to upgrade\n", dir, answers.Version)
+		fmt.Fprintf(stdio.Out, "%s: already at %s %s: nothing to upgrade\n", dir, answers.Template, answers.Version)
 		return ExitOK, nil
 	case errors.As(err, &missing):
 		return ExitUsage, fmt.Errorf("template upgrade %s: the new version of %s requires %s, which has no default: add %s under values: in %s and run the upgrade again",

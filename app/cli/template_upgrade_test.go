@@ -171,7 +171,7 @@ func TestTemplateUpgradeMergesTheOwnersChanges(t *testing.T) {
 	golden(t, "template_upgrade.golden", strings.ReplaceAll(out, repo, "REPO"))
 
 	code, out, _ = runCLI(t, "template", "upgrade", "--templates", platform, repo)
-	if code != ExitOK || !strings.Contains(out, "already at 1.1.0") {
+	if code != ExitOK || !strings.Contains(out, "already at service 1.1.0: nothing to upgrade") {
 		t.Errorf("second upgrade: code %d, %s", code, out)
 	}
 }
