@@ -79,8 +79,8 @@ func generatedEntities(data []byte) []statusRepo {
 	for _, d := range descriptor.Parse(data, descriptor.DefaultMaxBytes).Documents {
 		meta := d.Root.Get("metadata")
 		ann := meta.Get("annotations")
-		ref, ok := ann.Get(templating.SourceTemplateAnnotation).Text()
-		if !ok || ref == "" {
+		ref, _ := ann.Get(templating.SourceTemplateAnnotation).Text()
+		if templateRefName(ref) == "" {
 			continue
 		}
 		version, _ := ann.Get(templating.VersionAnnotation).Text()

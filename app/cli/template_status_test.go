@@ -141,3 +141,22 @@ func TestTemplateStatusListsOpenUpgradePulls(t *testing.T) {
 		t.Errorf("requests GitHub would refuse: %v", v)
 	}
 }
+
+// FuzzGeneratedEntities: a central catalog's files and locations are
+// outside input; reading them never panics, and every listed entity names
+// a template.
+func FuzzGeneratedEntities(f *testing.F) {
+	f.Add([]byte("kind: Component\nmetadata:\n  name: a\n  annotations:\n    backstage.io/source-template: template:default/service\n"+
+		"    backstage.io/managed-by-location: url:https://github.com/acme/a/blob/main/catalog-info.yaml\n"), "https://github.com")
+	f.Add([]byte("metadata: {annotations: {backstage.io/source-template: x}}\n---\n[1, 2]\n"), "http://[::1]:80")
+	f.Fuzz(func(t *testing.T, data []byte, server string) {
+		for _, r := range generatedEntities(data) {
+			if r.Template == "" {
+				t.Errorf("an entity without a template name listed: %+v", r)
+			}
+			if owner, name, ok := repoAt(server, r.Location); ok && (owner == "" || name == "" || strings.Contains(owner+name, "/")) {
+				t.Errorf("repoAt(%q, %q) = %q, %q", server, r.Location, owner, name)
+			}
+		}
+	})
+}
