@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"strings"
 	"syscall"
 	"time"
 
@@ -87,8 +88,35 @@ func (r *Runner) releaseLock(ctx context.Context, tf *tfexec.Terraform, l layout
 		return nil
 	}
 	log.printf("releasing state lock %s left by run %s", info.ID, rec.RunID)
-	if err := tf.ForceUnlock(ctx, info.ID); err != nil {
-		return fmt.Errorf("force-unlock %s: %w", info.ID, err)
+	err = tf.ForceUnlock(ctx, info.ID)
+	if err == nil || !strings.Contains(err.Error(), "LocalState not locked") {
+		if err != nil {
+			return fmt.Errorf("force-unlock %s: %w", info.ID, err)
+		}
+		return nil
+	}
+	// The local backend's lock is an flock on the state file, which died
+	// with the process that held it; only its lock info file is left, and
+	// force-unlock from another process cannot remove it. Remove it when
+	// nobody holds the flock.
+	return removeStaleLockInfo(l, info.ID, log)
+}
+
+// removeStaleLockInfo removes the local backend's lock info file after
+// checking, by taking it, that no process holds the state file's flock.
+func removeStaleLockInfo(l layout, id string, log *tail) error {
+	f, err := os.OpenFile(l.state(), os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		return fmt.Errorf("state lock %s: %w (flock: %w)", id, ErrBusy, err)
+	}
+	defer func() { _ = syscall.Flock(int(f.Fd()), syscall.LOCK_UN) }()
+	log.printf("state lock %s died with its process (the local backend's flock); removing its stale lock info", id)
+	if err := os.Remove(l.lockInfo()); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
 	}
 	return nil
 }
