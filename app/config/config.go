@@ -43,6 +43,8 @@ type Config struct {
 	Scorecards Scorecards `yaml:"scorecards"`
 	// Templates tunes the App's template-upgrade pull requests.
 	Templates Templates `yaml:"templates"`
+	// Terraform configures the runner of workspace modules.
+	Terraform Terraform `yaml:"terraform"`
 
 	// InsecureSkipSignature accepts webhooks without checking
 	// X-Hub-Signature-256. Development only: Warnings reports it.

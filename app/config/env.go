@@ -66,7 +66,8 @@ func applyEnv(cfg *Config, getenv func(string) string) error {
 	return errors.Join(envAppID(cfg, getenv), envPrivateKey(cfg, getenv),
 		envPlatform(cfg, getenv), envInsecure(cfg, getenv), envJobs(cfg, getenv),
 		envWriteLimits(cfg, getenv), envChecks(cfg, getenv), envPolicy(cfg, getenv), envCatalog(cfg, getenv),
-		envScorecards(cfg, getenv), envTemplates(cfg, getenv))
+		envScorecards(cfg, getenv), envTemplates(cfg, getenv),
+		envTerraform(cfg, getenv))
 }
 
 func envChecks(cfg *Config, getenv func(string) string) error {

@@ -28,6 +28,7 @@ func (c *Config) Validate() error {
 		c.Policy.validate(),
 		c.Scorecards.validate(),
 		c.Templates.validate(),
+		c.Terraform.validate(),
 	)
 }
 
