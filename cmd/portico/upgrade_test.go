@@ -118,8 +118,8 @@ type writeCounter struct {
 }
 
 func (c *writeCounter) Enabled(context.Context, slog.Level) bool { return true }
-func (c *writeCounter) WithAttrs([]slog.Attr) slog.Handler      { return c }
-func (c *writeCounter) WithGroup(string) slog.Handler           { return c }
+func (c *writeCounter) WithAttrs([]slog.Attr) slog.Handler       { return c }
+func (c *writeCounter) WithGroup(string) slog.Handler            { return c }
 
 // upgradeWrites are the operations a template upgrade writes with.
 var upgradeWrites = []string{"/git/trees", "/git/commits", "/git/refs", "/git/blobs", "/pulls", "/labels", "/comments"}
