@@ -206,7 +206,10 @@ func TestTimeoutThenNextRunWorks(t *testing.T) {
 	if took > 15*time.Second {
 		t.Errorf("timed-out run took %s: the interrupt and kill did not stop it", took)
 	}
-	res, err = r.Apply(ctx, Request{Workspace: "w/slow", Module: quickModule})
+	// The next run, by a runner of the default timeout on the same data
+	// directory (3 s would not do for a loaded machine).
+	r2 := newRunner(t, Config{DataDir: r.cfg.DataDir})
+	res, err = r2.Apply(ctx, Request{Workspace: "w/slow", Module: quickModule})
 	if err != nil {
 		t.Fatalf("run after the timeout: %v\n%s", err, res.Log)
 	}
