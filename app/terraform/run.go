@@ -18,7 +18,7 @@ import (
 
 // Request is one run of a module for a workspace.
 type Request struct {
-	// Workspace is the workspace id, e.g. "owner/repo/user/name" (see
+	// Workspace is the workspace id, "owner/repo/user/name" (see
 	// CheckWorkspaceID); it names the working directory and the state.
 	Workspace string
 	// Module is the Terraform module, e.g. a template's workspace/ folder.

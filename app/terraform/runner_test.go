@@ -127,7 +127,7 @@ func TestApplyPlanOutputsDestroy(t *testing.T) {
 
 func TestBadWorkspaceID(t *testing.T) {
 	r := newRunner(t, Config{})
-	for _, id := range []string{"", "../x", "a/../b", "a//b", ".hidden", "a/-x", "a b"} {
+	for _, id := range []string{"", "a/b/c", "a/b/c/d/e", "../x/y/z", "a/../b/c", "a//b/c", ".hidden/a/b/c", "a/b/c/-x", "a b/c/d/e"} {
 		if _, err := r.Apply(context.Background(), Request{Workspace: id, Module: module(nil)}); err == nil {
 			t.Errorf("workspace id %q accepted", id)
 		}
@@ -150,7 +150,7 @@ func TestMinimalEnvironment(t *testing.T) {
 	t.Setenv("CLOUD_REGION", "eu-west-9")
 	r := newRunner(t, Config{Env: []string{"CLOUD_REGION", "NOT_SET_ANYWHERE"}})
 	out := filepath.Join(t.TempDir(), "env.txt")
-	res, err := r.Apply(context.Background(), Request{Workspace: "w/env", Module: module(map[string]string{"main.tf": envModule}), Vars: map[string]any{"out": out}})
+	res, err := r.Apply(context.Background(), Request{Workspace: "acme/api/alice/env", Module: module(map[string]string{"main.tf": envModule}), Vars: map[string]any{"out": out}})
 	if err != nil {
 		t.Fatalf("apply: %v\n%s", err, res.Log)
 	}
@@ -198,7 +198,7 @@ func TestTimeoutThenNextRunWorks(t *testing.T) {
 	r := newRunner(t, Config{Timeout: 3 * time.Second, Grace: 2 * time.Second})
 	ctx := context.Background()
 	start := time.Now()
-	res, err := r.Apply(ctx, Request{Workspace: "w/slow", Module: sleepModule(30)})
+	res, err := r.Apply(ctx, Request{Workspace: "acme/api/alice/slow", Module: sleepModule(30)})
 	took := time.Since(start)
 	if !errors.Is(err, ErrTimeout) || !strings.Contains(err.Error(), "timed out") {
 		t.Fatalf("hung apply ended with %v, want a timeout\n%s", err, res.Log)
@@ -209,7 +209,7 @@ func TestTimeoutThenNextRunWorks(t *testing.T) {
 	// The next run, by a runner of the default timeout on the same data
 	// directory (3 s would not do for a loaded machine).
 	r2 := newRunner(t, Config{DataDir: r.cfg.DataDir})
-	res, err = r2.Apply(ctx, Request{Workspace: "w/slow", Module: quickModule})
+	res, err = r2.Apply(ctx, Request{Workspace: "acme/api/alice/slow", Module: quickModule})
 	if err != nil {
 		t.Fatalf("run after the timeout: %v\n%s", err, res.Log)
 	}
@@ -223,14 +223,14 @@ func TestCancel(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	time.AfterFunc(2*time.Second, cancel)
 	start := time.Now()
-	res, err := r.Apply(ctx, Request{Workspace: "w/cancel", Module: sleepModule(30)})
+	res, err := r.Apply(ctx, Request{Workspace: "acme/api/alice/cancel", Module: sleepModule(30)})
 	if !errors.Is(err, ErrCanceled) {
 		t.Fatalf("canceled apply ended with %v\n%s", err, res.Log)
 	}
 	if took := time.Since(start); took > 15*time.Second {
 		t.Errorf("canceled run took %s", took)
 	}
-	if res, err := r.Apply(context.Background(), Request{Workspace: "w/cancel", Module: quickModule}); err != nil {
+	if res, err := r.Apply(context.Background(), Request{Workspace: "acme/api/alice/cancel", Module: quickModule}); err != nil {
 		t.Fatalf("run after cancel: %v\n%s", err, res.Log)
 	}
 }
@@ -265,12 +265,12 @@ func exists(path string) bool { _, err := os.Stat(path); return err == nil }
 
 func TestKill9OfTerraformMidApply(t *testing.T) {
 	r := newRunner(t, Config{})
-	l := r.layout("w/killed")
+	l := r.layout("acme/api/alice/killed")
 	done := make(chan error, 1)
 	var res *Result
 	go func() {
 		var err error
-		res, err = r.Apply(context.Background(), Request{Workspace: "w/killed", Module: sleepModule(30)})
+		res, err = r.Apply(context.Background(), Request{Workspace: "acme/api/alice/killed", Module: sleepModule(30)})
 		done <- err
 	}()
 	waitFor(t, "the apply to lock the state", func() bool { return exists(l.lockInfo()) && exists(l.record()) })
@@ -290,7 +290,7 @@ func TestKill9OfTerraformMidApply(t *testing.T) {
 	case <-time.After(25 * time.Second):
 		t.Fatal("the run of a killed terraform did not return")
 	}
-	next, err := r.Apply(context.Background(), Request{Workspace: "w/killed", Module: quickModule})
+	next, err := r.Apply(context.Background(), Request{Workspace: "acme/api/alice/killed", Module: quickModule})
 	if err != nil {
 		t.Fatalf("run after kill -9: %v\n%s", err, next.Log)
 	}
@@ -301,7 +301,7 @@ func TestKill9OfTerraformMidApply(t *testing.T) {
 // the lock its Terraform left (Terraform run and killed by hand here).
 func TestCrashedPorticoLeavesNoBlockingLock(t *testing.T) {
 	r := newRunner(t, Config{})
-	const ws = "w/crashed"
+	const ws = "acme/api/alice/crashed"
 	l := r.layout(ws)
 	if err := l.prepare(sleepModule(30), nil); err != nil {
 		t.Fatal(err)
@@ -350,7 +350,7 @@ func TestCrashedPorticoLeavesNoBlockingLock(t *testing.T) {
 
 func TestLockOfOthersIsLeftAlone(t *testing.T) {
 	r := newRunner(t, Config{})
-	const ws = "w/other-lock"
+	const ws = "acme/api/alice/other-lock"
 	l := r.layout(ws)
 	if err := os.MkdirAll(l.dir, 0o700); err != nil {
 		t.Fatal(err)
@@ -373,14 +373,14 @@ func TestLockOfOthersIsLeftAlone(t *testing.T) {
 
 func TestRecordOfLiveProcessIsBusy(t *testing.T) {
 	r := newRunner(t, Config{})
-	l := r.layout("w/busy")
+	l := r.layout("acme/api/alice/busy")
 	if err := os.MkdirAll(l.dir, 0o700); err != nil {
 		t.Fatal(err)
 	}
 	if err := writeJSON(l.record(), record{RunID: "elsewhere", PID: os.Getppid(), Started: time.Now()}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := r.Apply(context.Background(), Request{Workspace: "w/busy", Module: quickModule}); !errors.Is(err, ErrBusy) {
+	if _, err := r.Apply(context.Background(), Request{Workspace: "acme/api/alice/busy", Module: quickModule}); !errors.Is(err, ErrBusy) {
 		t.Errorf("run over a live process's record: %v, want ErrBusy", err)
 	}
 }

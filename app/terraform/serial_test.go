@@ -17,7 +17,7 @@ resource "terraform_data" "noisy" {
   provisioner "local-exec" { command = "i=0; while [ $i -lt 2000 ]; do echo line-$i-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx; i=$((i+1)); done" }
 }
 `})
-	res, err := r.Apply(context.Background(), Request{Workspace: "w/noisy", Module: noisy})
+	res, err := r.Apply(context.Background(), Request{Workspace: "acme/api/alice/noisy", Module: noisy})
 	if err != nil {
 		t.Fatalf("apply: %v\n%s", err, res.Log)
 	}
@@ -51,7 +51,7 @@ func TestSerializedPerWorkspace(t *testing.T) {
 	r := newRunner(t, Config{})
 	type span struct{ start, end time.Time }
 	spans := make([]span, 3)
-	ws := []string{"w/same", "w/same", "w/other"}
+	ws := []string{"acme/api/alice/same", "acme/api/alice/same", "acme/api/alice/other"}
 	var wg sync.WaitGroup
 	for i := range spans {
 		wg.Add(1)

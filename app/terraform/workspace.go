@@ -14,13 +14,14 @@ import (
 // segment is one part of a workspace id: owner, repository, user, name.
 var segment = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9._-]{0,99}$`)
 
-// CheckWorkspaceID reports whether id ("owner/repo/user/name", or any
-// slash-separated names) can name a directory: 1 to 8 parts of letters,
-// digits, '.', '_' and '-', none starting with '.' or '-'.
+// CheckWorkspaceID reports whether id names a workspace:
+// "owner/repo/user/name", four names of letters, digits, '.', '_' and '-',
+// none starting with '.' or '-'. A fixed count of parts keeps one
+// workspace's directory from lying inside another's.
 func CheckWorkspaceID(id string) error {
 	parts := strings.Split(id, "/")
-	if len(parts) > 8 {
-		return fmt.Errorf("workspace id %q: more than 8 parts", id)
+	if len(parts) != 4 {
+		return fmt.Errorf("workspace id %q: not owner/repo/user/name", id)
 	}
 	for _, p := range parts {
 		if !segment.MatchString(p) {
