@@ -45,9 +45,10 @@ type remoteFiles struct {
 	once    sync.Once
 	entries map[string]*github.TreeEntry
 	err     error
+	read    tree.Tree // blobs already read: the answers file is asked twice
 }
 
-// Files implements plan.Files.
+// Files implements plan.Files. It is called by one job at a time.
 func (f *remoteFiles) Files(ctx context.Context, paths []string) (tree.Tree, error) {
 	f.once.Do(func() { f.err = f.list(ctx) })
 	if f.err != nil {
@@ -55,6 +56,10 @@ func (f *remoteFiles) Files(ctx context.Context, paths []string) (tree.Tree, err
 	}
 	out := tree.Tree{}
 	for _, p := range paths {
+		if file, ok := f.read[p]; ok {
+			out[p] = file
+			continue
+		}
 		e, ok := f.entries[p]
 		if !ok {
 			continue
@@ -71,6 +76,7 @@ func (f *remoteFiles) Files(ctx context.Context, paths []string) (tree.Tree, err
 			return nil, fmt.Errorf("read %s: %w", p, err)
 		}
 		out[p] = tree.File{Data: data, Mode: mode}
+		f.read[p] = out[p]
 	}
 	return out, nil
 }
@@ -84,6 +90,7 @@ func (f *remoteFiles) list(ctx context.Context) error {
 		return fmt.Errorf("tree of %s is too large to list", f.sha)
 	}
 	f.entries = make(map[string]*github.TreeEntry, len(t.Entries))
+	f.read = tree.Tree{}
 	for _, e := range t.Entries {
 		if e.GetType() == "blob" {
 			f.entries[e.GetPath()] = e
