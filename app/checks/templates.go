@@ -9,12 +9,12 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"testing/fstest"
 	"time"
 
 	"github.com/portico-dev/portico/app/facts"
 	"github.com/portico-dev/portico/app/report"
 	"github.com/portico-dev/portico/app/templating"
+	"github.com/portico-dev/portico/app/tree"
 	"github.com/portico-dev/portico/app/validate"
 )
 
@@ -61,8 +61,8 @@ func (r *Runner) checkTemplates(ctx context.Context, repo Repo, sha string, chan
 	if err != nil {
 		return nil, err
 	}
-	addFolders(head, blobs)
-	ts, _ := templating.List(head)
+	folders := blobFolders(blobs)
+	ts, _ := templating.List(tree.FS(head, folders...))
 	touched := touchedTemplates(ts, paths)
 	if len(touched) > maxTemplatesRender {
 		touched = touched[:maxTemplatesRender]
@@ -74,7 +74,7 @@ func (r *Runner) checkTemplates(ctx context.Context, repo Repo, sha string, chan
 	defer cancel()
 	out := &templateCheck{files: map[string]*report.File{}}
 	for _, t := range touched {
-		out.add(ctx, r.matcher, chk, t.RenderSample(ctx, head))
+		out.add(ctx, r.matcher, chk, t.RenderSample(ctx, tree.FS(head, folders...)))
 	}
 	slices.Sort(out.order)
 	return out, nil
@@ -195,28 +195,30 @@ func inFolders(p string, dirs []string) bool {
 	return slices.ContainsFunc(dirs, func(d string) bool { return strings.HasPrefix(p, d+"/") })
 }
 
-// addFolders adds the folders of the head's files, so that a template's
-// step urls resolve to folders when its template.yaml loads.
-func addFolders(head fstest.MapFS, blobs []string) {
+// blobFolders are the folders of the head's files, so that a template's
+// step urls resolve to folders when its template.yaml loads, before their
+// files are read.
+func blobFolders(blobs []string) []string {
+	seen := map[string]bool{}
 	for _, p := range blobs {
-		for d := path.Dir(p); d != "."; d = path.Dir(d) {
-			if _, ok := head[d]; ok {
-				break
-			}
-			head[d] = &fstest.MapFile{Mode: fs.ModeDir | 0o755}
-		}
+		seen[path.Dir(p)] = true
 	}
+	out := make([]string, 0, len(seen))
+	for d := range seen {
+		out = append(out, d)
+	}
+	return out
 }
 
 // readTemplateFolders adds to head every file of the folders the
 // templates read, at most maxTemplateFiles in all.
-func readTemplateFolders(ctx context.Context, repo Repo, sha string, head fstest.MapFS, ts []*templating.Template, blobs []string, maxBytes int64) error {
+func readTemplateFolders(ctx context.Context, repo Repo, sha string, head tree.Tree, ts []*templating.Template, blobs []string, maxBytes int64) error {
 	var dirs []string
 	for _, t := range ts {
 		dirs = append(dirs, folders(t)...)
 	}
 	var want []string
-	read := countFiles(head)
+	read := len(head)
 	for _, p := range blobs {
 		if _, have := head[p]; !have && inFolders(p, dirs) && len(want)+read < maxTemplateFiles {
 			want = append(want, p)
@@ -229,22 +231,11 @@ func readTemplateFolders(ctx context.Context, repo Repo, sha string, head fstest
 	return err
 }
 
-// countFiles counts the files (not folders) of head.
-func countFiles(head fstest.MapFS) int {
-	n := 0
-	for _, f := range head {
-		if !f.Mode.IsDir() {
-			n++
-		}
-	}
-	return n
-}
-
 // readHead reads files of the head with bounded parallelism into a file
 // system; a file over maxBytes is left empty (its render is then
 // meaningless, but the descriptor check reports its size anyway).
-func readHead(ctx context.Context, repo Repo, sha string, paths []string, maxBytes int64) (fstest.MapFS, error) {
-	out := fstest.MapFS{}
+func readHead(ctx context.Context, repo Repo, sha string, paths []string, maxBytes int64) (tree.Tree, error) {
+	out := tree.Tree{}
 	var mu sync.Mutex
 	errs := make([]error, len(paths))
 	sem := make(chan struct{}, fetchParallelism)
@@ -266,7 +257,7 @@ func readHead(ctx context.Context, repo Repo, sha string, paths []string, maxByt
 				content = nil
 			}
 			mu.Lock()
-			out[p] = &fstest.MapFile{Data: content, Mode: 0o644}
+			out[p] = tree.File{Data: content}
 			mu.Unlock()
 		}()
 	}
