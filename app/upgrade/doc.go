@@ -39,6 +39,16 @@
 //     force-updated: the closed pull request keeps its commits under
 //     refs/pull/N/head.
 //
+// Around Publish, the App's flow: Triggers queue one durable Args job per
+// repository (a push raising templates on the platform repository fans
+// out over the central catalog's generated repositories; a catalog sync
+// queues one for a repository behind), and Worker runs each on its own
+// River queue, paced per hour: Flow reads the default branch tip and
+// .portico/answers.yaml, plans with app/templating/plan and publishes
+// with a Body that quotes the template's changelog. Flow sees GitHub only
+// through the Connector, Repository and Platform interfaces; Apps is
+// their go-github implementation.
+//
 // Writes go through the App's paced client (app/gh) as content writes at
 // Bulk priority, flow "template-upgrade:<owner>/<repo>", so a fan-out
 // yields to pull request checks.
