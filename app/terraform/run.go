@@ -98,7 +98,7 @@ func (r *Runner) run(ctx context.Context, req Request, op string) (*Result, erro
 	defer unlock()
 
 	res := &Result{RunID: newRunID(), Operation: op, Started: time.Now(), secrets: req.Secrets}
-	log := newTail(r.cfg.LogLimit)
+	log := newTail(2 * r.cfg.LogLimit)
 	runCtx, cancel := context.WithTimeout(ctx, r.cfg.Timeout)
 	defer cancel()
 	err = r.steps(runCtx, req, op, res, log)
@@ -240,8 +240,8 @@ const keptLogs = 20
 // finishLog redacts the log into res and keeps it in the workspace's
 // logs/ folder, dropping the oldest beyond keptLogs.
 func (r *Runner) finishLog(req Request, res *Result, log *tail) {
-	text, truncated := log.text()
-	res.Log, res.LogTruncated = Redact(text, res.secrets...), truncated
+	text, dropped := log.text()
+	res.Log, res.LogTruncated = cut(Redact(text, res.secrets...), r.cfg.LogLimit, dropped)
 	dir := r.layout(req.Workspace).logs()
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return

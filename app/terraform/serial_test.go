@@ -35,12 +35,37 @@ resource "terraform_data" "noisy" {
 func TestTail(t *testing.T) {
 	tl := newTail(10)
 	_, _ = tl.Write([]byte("0123456789"))
-	if s, trunc := tl.text(); s != "0123456789" || trunc {
-		t.Errorf("at the limit: %q %v", s, trunc)
+	if s, dropped := tl.text(); s != "0123456789" || dropped {
+		t.Errorf("at the limit: %q %v", s, dropped)
 	}
 	_, _ = tl.Write([]byte("abc"))
-	if s, trunc := tl.text(); s != TruncatedMarker+"3456789abc" || !trunc {
-		t.Errorf("over the limit: %q %v", s, trunc)
+	if s, dropped := tl.text(); s != "3456789abc" || !dropped {
+		t.Errorf("over the limit: %q %v", s, dropped)
+	}
+	if s, trunc := cut("3456789abc", 4, true); s != TruncatedMarker+"9abc" || !trunc {
+		t.Errorf("cut: %q %v", s, trunc)
+	}
+	if s, trunc := cut("aé", 1, false); s != TruncatedMarker || !trunc {
+		t.Errorf("cut in a character: %q %v", s, trunc)
+	}
+}
+
+// TestLogRedactedBeforeCut prints a private key whose header the log's
+// limit would cut: the key's body must not be left.
+func TestLogRedactedBeforeCut(t *testing.T) {
+	r := newRunner(t, Config{LogLimit: 2048})
+	body := strings.Repeat("MIIEowIBAAKCAQEAsecretkeymaterial/", 2)
+	pem := module(map[string]string{"main.tf": `
+resource "terraform_data" "pem" {
+  provisioner "local-exec" { command = "echo '-----BEGIN RSA PRIVATE KEY-----'; i=0; while [ $i -lt 30 ]; do echo ` + body + `; i=$((i+1)); done; echo '-----END RSA PRIVATE KEY-----'" }
+}
+`})
+	res, err := r.Apply(context.Background(), Request{Workspace: "acme/api/alice/pem", Module: pem})
+	if err != nil {
+		t.Fatalf("apply: %v\n%s", err, res.Log)
+	}
+	if strings.Contains(res.Log, "secretkeymaterial") || !strings.Contains(res.Log, Redacted) {
+		t.Errorf("the key's body is in the log:\n%s", res.Log)
 	}
 }
 
