@@ -104,7 +104,8 @@ func (r *Runner) run(ctx context.Context, req Request, op string) (*Result, erro
 	err = r.steps(runCtx, req, op, res, log)
 	res.Duration = time.Since(res.Started)
 	if err != nil {
-		err = r.explain(ctx, runCtx, op, err)
+		explained := r.explain(ctx, runCtx, op, err)
+		err = redactedError{text: Redact(explained.Error(), res.secrets...), err: explained}
 		log.printf("%s failed after %s: %v", op, res.Duration.Round(time.Millisecond), err)
 	} else {
 		log.printf("%s done in %s", op, res.Duration.Round(time.Millisecond))
@@ -112,6 +113,16 @@ func (r *Runner) run(ctx context.Context, req Request, op string) (*Result, erro
 	r.finishLog(req, res, log)
 	return res, err
 }
+
+// redactedError is a run's error, whose text (Terraform's stderr among
+// it) is redacted; errors.Is still finds ErrTimeout and the like.
+type redactedError struct {
+	text string
+	err  error
+}
+
+func (e redactedError) Error() string { return e.text }
+func (e redactedError) Unwrap() error { return e.err }
 
 // explain wraps a failed run's error with ErrTimeout or ErrCanceled when
 // the run was stopped rather than failed.

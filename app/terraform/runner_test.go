@@ -384,3 +384,29 @@ func TestRecordOfLiveProcessIsBusy(t *testing.T) {
 		t.Errorf("run over a live process's record: %v, want ErrBusy", err)
 	}
 }
+
+func TestFailureRedacted(t *testing.T) {
+	r := newRunner(t, Config{})
+	failing := module(map[string]string{"main.tf": `
+variable "db_password" {
+  type      = string
+  sensitive = true
+}
+resource "terraform_data" "fail" {
+  provisioner "local-exec" { command = "echo 'api token=abcdef0123456789abcdef and ${nonsensitive(var.db_password)}' >&2; exit 3" }
+}
+`})
+	res, err := r.Apply(context.Background(), Request{Workspace: "acme/api/alice/fail", Module: failing,
+		Vars: map[string]any{"db_password": "correct-horse-battery"}, Secrets: []string{"correct-horse-battery"}})
+	if err == nil {
+		t.Fatal("a failing provisioner succeeded")
+	}
+	for _, text := range []string{err.Error(), res.Log} {
+		if strings.Contains(text, "abcdef0123456789abcdef") || strings.Contains(text, "correct-horse-battery") {
+			t.Errorf("a secret is in the error or the log:\n%s", text)
+		}
+	}
+	if !strings.Contains(err.Error(), "token="+Redacted) {
+		t.Errorf("the error does not say what failed: %v", err)
+	}
+}
