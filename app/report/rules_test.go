@@ -23,7 +23,7 @@ const repoRoot = "../.."
 
 // ownRulePrefix matches the ids portico reports by itself, as opposed to
 // an organisation's policies.
-var ownRulePrefix = regexp.MustCompile(`^(yaml|backstage|portico|policy|io|catalog)/[A-Za-z]`)
+var ownRulePrefix = regexp.MustCompile(`^(yaml|backstage|portico|policy|io|catalog|template)/[A-Za-z]`)
 
 func TestRuleAnchor(t *testing.T) {
 	t.Parallel()

@@ -14,7 +14,6 @@ const (
 	RuleDuplicate     = "template/duplicate-name"
 	RuleVersion       = "template/version"
 	RuleParameters    = "template/parameters"
-	RuleStep          = "template/step"
 	RuleStepURL       = "template/step-url"
 	RuleUnknownAction = "template/unknown-action"
 )
