@@ -71,6 +71,7 @@ func outputString(t *testing.T, res *Result, name string) string {
 }
 
 func TestApplyPlanOutputsDestroy(t *testing.T) {
+	t.Parallel()
 	r := newRunner(t, Config{})
 	ctx := context.Background()
 	req := Request{Workspace: "acme/payment-api/alice/default", Module: module(map[string]string{"main.tf": greetModule}),
@@ -126,6 +127,7 @@ func TestApplyPlanOutputsDestroy(t *testing.T) {
 }
 
 func TestBadWorkspaceID(t *testing.T) {
+	t.Parallel()
 	r := newRunner(t, Config{})
 	for _, id := range []string{"", "a/b/c", "a/b/c/d/e", "../x/y/z", "a/../b/c", "a//b/c", ".hidden/a/b/c", "a/b/c/-x", "a b/c/d/e"} {
 		if _, err := r.Apply(context.Background(), Request{Workspace: id, Module: module(nil)}); err == nil {
@@ -172,6 +174,7 @@ func TestMinimalEnvironment(t *testing.T) {
 }
 
 func TestEnvAllowListRefusesPorticoAndTokens(t *testing.T) {
+	t.Parallel()
 	for _, name := range []string{"PORTICO_GITHUB_PRIVATE_KEY", "portico_x", "GITHUB_TOKEN", "GH_TOKEN", "TF_VAR_x", "TF_CLI_ARGS", "HOME", "PATH", "A=B", ""} {
 		if _, err := New(Config{DataDir: t.TempDir(), Env: []string{name}}); err == nil {
 			t.Errorf("terraform.env accepted %q", name)
@@ -219,6 +222,7 @@ func TestTimeoutThenNextRunWorks(t *testing.T) {
 }
 
 func TestCancel(t *testing.T) {
+	t.Parallel()
 	r := newRunner(t, Config{Grace: 2 * time.Second})
 	ctx, cancel := context.WithCancel(context.Background())
 	time.AfterFunc(2*time.Second, cancel)
@@ -264,6 +268,7 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 func exists(path string) bool { _, err := os.Stat(path); return err == nil }
 
 func TestKill9OfTerraformMidApply(t *testing.T) {
+	t.Parallel()
 	r := newRunner(t, Config{})
 	l := r.layout("acme/api/alice/killed")
 	done := make(chan error, 1)
@@ -300,6 +305,7 @@ func TestKill9OfTerraformMidApply(t *testing.T) {
 // Terraform mid-apply: a record of a run of a process that is gone, and
 // the lock its Terraform left (Terraform run and killed by hand here).
 func TestCrashedPorticoLeavesNoBlockingLock(t *testing.T) {
+	t.Parallel()
 	r := newRunner(t, Config{})
 	const ws = "acme/api/alice/crashed"
 	l := r.layout(ws)
@@ -349,6 +355,7 @@ func TestCrashedPorticoLeavesNoBlockingLock(t *testing.T) {
 }
 
 func TestLockOfOthersIsLeftAlone(t *testing.T) {
+	t.Parallel()
 	r := newRunner(t, Config{})
 	const ws = "acme/api/alice/other-lock"
 	l := r.layout(ws)
@@ -372,6 +379,7 @@ func TestLockOfOthersIsLeftAlone(t *testing.T) {
 }
 
 func TestRecordOfLiveProcessIsBusy(t *testing.T) {
+	t.Parallel()
 	r := newRunner(t, Config{})
 	l := r.layout("acme/api/alice/busy")
 	if err := os.MkdirAll(l.dir, 0o700); err != nil {
@@ -386,6 +394,7 @@ func TestRecordOfLiveProcessIsBusy(t *testing.T) {
 }
 
 func TestFailureRedacted(t *testing.T) {
+	t.Parallel()
 	r := newRunner(t, Config{})
 	failing := module(map[string]string{"main.tf": `
 variable "db_password" {

@@ -9,6 +9,7 @@ import (
 )
 
 func TestLogsBounded(t *testing.T) {
+	t.Parallel()
 	r := newRunner(t, Config{LogLimit: 4096})
 	// local-exec echoes 200 KiB; the kept log is the last 4 KiB plus the
 	// marker, and ends with the runner's closing line.
@@ -33,6 +34,7 @@ resource "terraform_data" "noisy" {
 }
 
 func TestTail(t *testing.T) {
+	t.Parallel()
 	tl := newTail(10)
 	_, _ = tl.Write([]byte("0123456789"))
 	if s, dropped := tl.text(); s != "0123456789" || dropped {
@@ -53,6 +55,7 @@ func TestTail(t *testing.T) {
 // TestLogRedactedBeforeCut prints a private key whose header the log's
 // limit would cut: the key's body must not be left.
 func TestLogRedactedBeforeCut(t *testing.T) {
+	t.Parallel()
 	r := newRunner(t, Config{LogLimit: 2048})
 	body := strings.Repeat("MIIEowIBAAKCAQEAsecretkeymaterial/", 2)
 	pem := module(map[string]string{"main.tf": `
