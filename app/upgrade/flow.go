@@ -87,10 +87,10 @@ func (s Stop) String() string {
 
 // Report is what one upgrade job did.
 type Report struct {
-	Stop    Stop
-	Outcome Outcome // when Published
-	From    string  // the repository's version
-	To      string  // the template's version
+	Stop      Stop
+	Outcome   Outcome  // when Published
+	From      string   // the repository's version
+	To        string   // the template's version
 	Conflicts int      // conflicted files
 	Missing   []string // the missing parameters, when MissingParameters
 	Err       error    // why the answers are bad, when BadAnswers
