@@ -102,7 +102,7 @@ func (o devGitHubOptions) installApp(srv *githubtest.Server, stdio IO) error {
 			return fmt.Errorf("--create-app: not replacing another GitHub's App: %w", err)
 		}
 	}
-	a, err := srv.CreateApp(githubtest.AppOptions{Name: setup.DefaultAppName, Events: setup.Events(), Permissions: setup.Permissions(false)})
+	a, err := srv.CreateApp(githubtest.AppOptions{Name: setup.DefaultAppName, Events: setup.Events(), Permissions: setup.Permissions(setup.Needs{})})
 	if err != nil {
 		return err
 	}

@@ -30,7 +30,7 @@ func newSetup(s *Server) (http.Handler, error) {
 		}
 	}
 	h, err := setup.New(s.cfg.GitHub.URL, s.cfg.DataDir, onCreated, setup.WithPublicURL(s.cfg.PublicURL),
-		setup.WithCatalogRepository(s.cfg.Catalog.Repository), setup.WithLogger(s.log))
+		setup.WithCatalogRepository(s.cfg.Catalog.Repository), setup.WithPlatformRepository(s.cfg.Platform.Repository), setup.WithLogger(s.log))
 	if err != nil {
 		return nil, err
 	}

@@ -25,11 +25,10 @@ type Handler struct {
 	onCreated func(*config.AppCredentials)
 	publicURL *url.URL // nil: derived from each request
 	appName   string
-	// writeContents asks for contents: write, for a central catalog on
-	// GitHub.
-	writeContents bool
-	logger        *slog.Logger
-	states        *states
+	// needs are the configured features that widen the permissions.
+	needs  Needs
+	logger *slog.Logger
+	states *states
 
 	// completing serialises callbacks: two tabs must not both save.
 	completing sync.Mutex
@@ -69,7 +68,14 @@ func WithAppName(name string) Option {
 // App pushes to it and the manifest asks for contents: write; otherwise
 // contents: read is enough.
 func WithCatalogRepository(repo string) Option {
-	return func(h *Handler) error { h.writeContents = repo != ""; return nil }
+	return func(h *Handler) error { h.needs.CentralCatalog = repo != ""; return nil }
+}
+
+// WithPlatformRepository tells the page where the platform configuration
+// lives (config's platform.repository): its templates' upgrades are pull
+// requests, so the manifest asks for contents and pull_requests: write.
+func WithPlatformRepository(repo string) Option {
+	return func(h *Handler) error { h.needs.TemplateUpgrades = repo != ""; return nil }
 }
 
 // WithLogger sets where the handler logs failures.

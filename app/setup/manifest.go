@@ -41,16 +41,30 @@ var events = []string{
 	"repository",
 }
 
-// Permissions returns the permissions the setup page asks for. With
-// writeContents (a central catalog on GitHub, catalog.repository, is
-// pushed with the App's installation token) contents is write.
-func Permissions(writeContents bool) map[string]string {
+// Needs are the configured features that ask GitHub for more than the
+// pull request check and discovery.
+type Needs struct {
+	// CentralCatalog: a central catalog on GitHub (catalog.repository) is
+	// pushed with the App's installation token: contents: write.
+	CentralCatalog bool
+	// TemplateUpgrades: a platform repository (platform.repository) holds
+	// templates whose upgrades portico opens as pull requests: the branch
+	// and commit need contents: write, the pull request, its label and
+	// comment pull_requests: write (app/upgrade).
+	TemplateUpgrades bool
+}
+
+// Permissions returns the permissions the setup page asks for.
+func Permissions(n Needs) map[string]string {
 	out := make(map[string]string, len(permissions))
 	for k, v := range permissions {
 		out[k] = v
 	}
-	if writeContents {
+	if n.CentralCatalog || n.TemplateUpgrades {
 		out["contents"] = "write"
+	}
+	if n.TemplateUpgrades {
+		out["pull_requests"] = "write"
 	}
 	return out
 }
@@ -76,7 +90,7 @@ type hookAttributes struct {
 	Active bool   `json:"active"`
 }
 
-func newManifest(name string, public *url.URL, writeContents bool) manifest {
+func newManifest(name string, public *url.URL, n Needs) manifest {
 	return manifest{
 		Name:               name,
 		URL:                public.String(),
@@ -84,7 +98,7 @@ func newManifest(name string, public *url.URL, writeContents bool) manifest {
 		HookAttributes:     hookAttributes{URL: public.JoinPath(WebhookPath).String(), Active: true},
 		RedirectURL:        public.JoinPath(CallbackPath).String(),
 		Public:             false,
-		DefaultPermissions: Permissions(writeContents),
+		DefaultPermissions: Permissions(n),
 		DefaultEvents:      Events(),
 	}
 }

@@ -58,16 +58,25 @@ func TestManifestEventsSubscribable(t *testing.T) {
 // sets of permissions the page may ask for.
 func TestManifestAcceptedByGitHub(t *testing.T) {
 	t.Parallel()
-	for _, repo := range []string{"", "acme/catalog"} {
-		t.Run("catalog repository "+repo, func(t *testing.T) {
+	tests := []struct {
+		name, catalog, platform string
+		contents, pulls         string
+	}{
+		{"checks only", "", "", "read", "read"},
+		{"central catalog", "acme/catalog", "", "write", "read"},
+		{"template upgrades", "", "acme/platform", "write", "write"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			gh := githubtest.New(t)
-			h := newHandler(t, gh.URL(), t.TempDir(), nil, WithPublicURL("https://portico.example"), WithCatalogRepository(repo))
+			h := newHandler(t, gh.URL(), t.TempDir(), nil, WithPublicURL("https://portico.example"),
+				WithCatalogRepository(tt.catalog), WithPlatformRepository(tt.platform))
 			body := get(h, "/").Body.String()
 			m, action := pageForm(t, body)
-			wantContents := map[string]string{"": "read", "acme/catalog": "write"}[repo]
-			if perms, _ := m["default_permissions"].(map[string]any); perms["contents"] != wantContents {
-				t.Errorf("contents: %v, want %s", perms["contents"], wantContents)
+			perms, _ := m["default_permissions"].(map[string]any)
+			if perms["contents"] != tt.contents || perms["pull_requests"] != tt.pulls {
+				t.Errorf("contents: %v, pull_requests: %v, want %s and %s", perms["contents"], perms["pull_requests"], tt.contents, tt.pulls)
 			}
 			noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 			raw := html.UnescapeString(manifestField.FindStringSubmatch(body)[1])

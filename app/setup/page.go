@@ -52,7 +52,7 @@ func (h *Handler) page(w http.ResponseWriter, r *http.Request) {
 		h.problem(w, http.StatusInternalServerError, "Setup failed", "portico could not make a random state; see its log.")
 		return
 	}
-	manifest, pretty := newManifest(h.appName, public, h.writeContents).encode()
+	manifest, pretty := newManifest(h.appName, public, h.needs).encode()
 	h.render(w, http.StatusOK, "setup.html", setupPage{
 		AppName:     h.appName,
 		Org:         org,

@@ -24,7 +24,7 @@ func TestLeastPrivilege(t *testing.T) {
 	a.gh = githubtest.New(t)
 	var err error
 	a.cred, err = a.gh.CreateApp(githubtest.AppOptions{WebhookURL: "http://" + a.addr + "/webhooks", WebhookSecret: "e2e-secret",
-		Permissions: setup.Permissions(true), Events: setup.Events()})
+		Permissions: setup.Permissions(setup.Needs{CentralCatalog: true}), Events: setup.Events()})
 	must(t, err)
 	for _, repo := range []string{"web", "catalog"} {
 		must(t, a.gh.CreateRepo("acme", repo, "main"))
