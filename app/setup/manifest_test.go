@@ -54,8 +54,8 @@ func TestManifestEventsSubscribable(t *testing.T) {
 
 // TestManifestAcceptedByGitHub posts the setup page's manifest, as a
 // browser would, to the fake GitHub, which refuses what GitHub refuses
-// (events sent unasked, events the permissions do not cover), for both
-// sets of permissions the page may ask for.
+// (events sent unasked, events the permissions do not cover), for each
+// set of permissions the page may ask for.
 func TestManifestAcceptedByGitHub(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
